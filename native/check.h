@@ -1,0 +1,79 @@
+// check.h — N-API argument helpers and error plumbing for the cm3leon addon.
+// Every binding parses its arguments through Args, which throws a C++ exception with a clear
+// message on a wrong type; BIND wraps a kernel so that exception becomes a JS TypeError.
+#pragma once
+#include <node_api.h>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#define NAPI_CHECK(env, call)                                                          \
+  do {                                                                                 \
+    if ((call) != napi_ok) throw std::runtime_error(std::string("N-API call failed at ") \
+        + __FILE__ + ":" + std::to_string(__LINE__) + ": " #call);                     \
+  } while (0)
+
+struct Args {
+  napi_env env;
+  size_t argc = 32;
+  napi_value argv[32];
+  Args(napi_env e, napi_callback_info info) : env(e) {
+    NAPI_CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  }
+  void need(size_t i) const {
+    if (i >= argc) throw std::invalid_argument("missing argument " + std::to_string(i));
+  }
+  template <typename T>
+  T* array(size_t i, napi_typedarray_type want, const char* name, size_t* len = nullptr) {
+    need(i);
+    napi_typedarray_type type;
+    size_t length;
+    void* data;
+    napi_value buf;
+    size_t off;
+    bool is;
+    NAPI_CHECK(env, napi_is_typedarray(env, argv[i], &is));
+    if (!is) throw std::invalid_argument(std::string("argument ") + std::to_string(i) + " must be a " + name);
+    NAPI_CHECK(env, napi_get_typedarray_info(env, argv[i], &type, &length, &data, &buf, &off));
+    if (type != want) throw std::invalid_argument(std::string("argument ") + std::to_string(i) + " must be a " + name);
+    if (len) *len = length;
+    return static_cast<T*>(data);
+  }
+  float* f32(size_t i, size_t* len = nullptr) { return array<float>(i, napi_float32_array, "Float32Array", len); }
+  int32_t* i32(size_t i, size_t* len = nullptr) { return array<int32_t>(i, napi_int32_array, "Int32Array", len); }
+  uint8_t* u8(size_t i, size_t* len = nullptr) { return array<uint8_t>(i, napi_uint8_array, "Uint8Array", len); }
+  bool isNull(size_t i) const {
+    if (i >= argc) return true;
+    napi_valuetype t;
+    napi_typeof(env, argv[i], &t);
+    return t == napi_null || t == napi_undefined;
+  }
+  double num(size_t i) {
+    need(i);
+    double v;
+    if (napi_get_value_double(env, argv[i], &v) != napi_ok)
+      throw std::invalid_argument("argument " + std::to_string(i) + " must be a number");
+    return v;
+  }
+  int64_t i64(size_t i) { return static_cast<int64_t>(num(i)); }
+  bool flag(size_t i) { return num(i) != 0; }
+};
+
+// Check that an index range [0, n) fits a typed array of length len.
+inline void fits(size_t len, int64_t n, const char* what) {
+  if (n < 0 || static_cast<size_t>(n) > len)
+    throw std::out_of_range(std::string(what) + ": needs " + std::to_string(n) + " elements, has " + std::to_string(len));
+}
+
+typedef void (*KernelFn)(Args&);
+
+template <KernelFn F>
+napi_value bind(napi_env env, napi_callback_info info) {
+  try {
+    Args a(env, info);
+    F(a);
+  } catch (const std::exception& e) {
+    napi_throw_error(env, "CM3LEON_NATIVE", e.what());
+  }
+  return nullptr;
+}

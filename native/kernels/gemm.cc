@@ -1,0 +1,78 @@
+// gemm.cc — batched SGEMM on OpenBLAS (pthread build pinned to 1 thread per caller: its
+// buffer allocator is locked, so concurrent calls from the pool are safe), split over the pool.
+// C[b] = alpha * op(A[b]) @ op(B[b]) + beta * C[b]; row-major; batches run in parallel, a single
+// large product is split along its larger output dimension.
+#include <cblas.h>
+#include "../check.h"
+#include "../pool.h"
+#include "kernels.h"
+
+static int64_t extent(bool trans, int64_t rows, int64_t cols, int64_t ld) {
+  // op(X) is rows x cols; stored X is (trans ? cols x rows : rows x cols) with leading dim ld.
+  return trans ? (cols - 1) * ld + rows : (rows - 1) * ld + cols;
+}
+
+void sgemm_one(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+               const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
+              alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+}
+
+void sgemm_parallel(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+                    const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  const int T = pool::threads();
+  if (T == 1 || M * N * K < (int64_t)96 * 96 * 96) {
+    sgemm_one(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+  if (M >= N) {
+    int64_t chunks = T, per = ((M + chunks - 1) / chunks + 7) / 8 * 8;
+    pool::parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; c++) {
+        int64_t m0 = c * per, m1 = m0 + per < M ? m0 + per : M;
+        if (m0 >= m1) continue;
+        const float* Ap = ta ? A + m0 : A + m0 * lda;
+        sgemm_one(ta, tb, m1 - m0, N, K, alpha, Ap, lda, B, ldb, beta, C + m0 * ldc, ldc);
+      }
+    });
+  } else {
+    int64_t chunks = T, per = ((N + chunks - 1) / chunks + 15) / 16 * 16;
+    pool::parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; c++) {
+        int64_t n0 = c * per, n1 = n0 + per < N ? n0 + per : N;
+        if (n0 >= n1) continue;
+        const float* Bp = tb ? B + n0 * ldb : B + n0;
+        sgemm_one(ta, tb, M, n1 - n0, K, alpha, A, lda, Bp, ldb, beta, C + n0, ldc);
+      }
+    });
+  }
+}
+
+// gemm(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, lda, ldb, ldc, alpha, beta, batch, sA, sB, sC)
+void k_gemm(Args& a) {
+  size_t la, lb, lc;
+  float* A = a.f32(0, &la);
+  int64_t aOff = a.i64(1);
+  float* B = a.f32(2, &lb);
+  int64_t bOff = a.i64(3);
+  float* C = a.f32(4, &lc);
+  int64_t cOff = a.i64(5);
+  int64_t M = a.i64(6), N = a.i64(7), K = a.i64(8);
+  bool ta = a.flag(9), tb = a.flag(10);
+  int64_t lda = a.i64(11), ldb = a.i64(12), ldc = a.i64(13);
+  float alpha = (float)a.num(14), beta = (float)a.num(15);
+  int64_t batch = a.i64(16), sA = a.i64(17), sB = a.i64(18), sC = a.i64(19);
+  if (M <= 0 || N <= 0 || batch <= 0) return;
+  if (K <= 0) throw std::invalid_argument("gemm: K must be positive");
+  fits(la, aOff + (batch - 1) * sA + extent(ta, M, K, lda), "gemm A");
+  fits(lb, bOff + (batch - 1) * sB + extent(tb, K, N, ldb), "gemm B");
+  fits(lc, cOff + (batch - 1) * sC + extent(false, M, N, ldc), "gemm C");
+  if (batch == 1) {
+    sgemm_parallel(ta, tb, M, N, K, alpha, A + aOff, lda, B + bOff, ldb, beta, C + cOff, ldc);
+    return;
+  }
+  pool::parallel_for(batch, 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; b++)
+      sgemm_one(ta, tb, M, N, K, alpha, A + aOff + b * sA, lda, B + bOff + b * sB, ldb, beta, C + cOff + b * sC, ldc);
+  });
+}

@@ -1,0 +1,98 @@
+// pool.cc — a tiny spin-then-sleep thread pool (main thread takes chunk 0). It also pins
+// OpenBLAS to one thread per caller, so GEMMs split over the pool never oversubscribe.
+#include "pool.h"
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+#include <immintrin.h>
+
+namespace pool {
+namespace {
+struct Pool {
+  int n = 1;
+  std::vector<std::thread> workers;
+  std::atomic<uint64_t> generation{0};
+  std::atomic<int> pending{0};
+  const std::function<void(int64_t, int64_t)>* fn = nullptr;
+  int64_t total = 0;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
+
+  void chunk(int idx) {
+    int64_t per = (total + n - 1) / n;
+    int64_t b = per * idx, e = b + per < total ? b + per : total;
+    if (b < e) (*fn)(b, e);
+  }
+  void worker(int idx) {
+    uint64_t seen = 0;
+    for (;;) {
+      int spins = 0;
+      while (generation.load(std::memory_order_acquire) == seen) {
+        if (++spins < 20000) { _mm_pause(); continue; }
+        std::unique_lock<std::mutex> lk(mu);
+        cv.wait(lk, [&] { return stop || generation.load(std::memory_order_acquire) != seen; });
+        if (stop) return;
+      }
+      seen = generation.load(std::memory_order_acquire);
+      chunk(idx);
+      pending.fetch_sub(1, std::memory_order_acq_rel);
+    }
+  }
+  void start(int count) {
+    n = count < 1 ? 1 : count;
+    for (int i = 1; i < n; i++) workers.emplace_back([this, i] { worker(i); });
+  }
+  void shutdown() {
+    { std::lock_guard<std::mutex> lk(mu); stop = true; }
+    cv.notify_all();
+    for (auto& t : workers) t.join();
+    workers.clear();
+    stop = false;
+  }
+  ~Pool() { shutdown(); }
+};
+
+extern "C" void openblas_set_num_threads(int);
+
+Pool& get() {
+  static Pool* p = [] {
+    // OpenBLAS (pthread build) runs single-threaded inside each pool thread: one set of threads.
+    openblas_set_num_threads(1);
+    auto* q = new Pool();
+    int n = static_cast<int>(std::thread::hardware_concurrency());
+    if (const char* env = std::getenv("CM3LEON_THREADS")) n = std::atoi(env);
+    q->start(n < 1 ? 1 : (n > 64 ? 64 : n));
+    return q;
+  }();
+  return *p;
+}
+}  // namespace
+
+int threads() { return get().n; }
+
+void set_threads(int n) {
+  Pool& p = get();
+  p.shutdown();
+  p.start(n < 1 ? 1 : (n > 64 ? 64 : n));
+}
+
+void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+  Pool& p = get();
+  if (n <= 0) return;
+  if (p.n == 1 || n < grain * 2) { fn(0, n); return; }
+  p.fn = &fn;
+  p.total = n;
+  p.pending.store(p.n - 1, std::memory_order_release);
+  {
+    std::lock_guard<std::mutex> lk(p.mu);
+    p.generation.fetch_add(1, std::memory_order_acq_rel);
+  }
+  p.cv.notify_all();
+  p.chunk(0);
+  while (p.pending.load(std::memory_order_acquire) != 0) _mm_pause();
+}
+}  // namespace pool

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+/**
+ * cli/main.ts — `npx cm3leon <command>`: the command-line face of the library. Commands only
+ * parse arguments and call library functions.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getBackend, setBackend, type BackendName } from '../backend/index.js';
+import { projectRoot, tryLoadNative } from '../backend/native/binding.js';
+import { ConfigError, parseOverrides, preset, type Config } from '../config/config.js';
+import type { GPTConfig } from '../model/gpt.js';
+import { GPT_PRESETS } from '../model/presets.js';
+import { runDemo } from './demo.js';
+
+const HELP = `cm3leon — CM3Leon (retrieval-augmented, token-based multimodal LM) in TypeScript
+
+Usage: npx cm3leon <command> [options]
+
+Commands:
+  demo      Train a small byte-level GPT on a text file with the engine, save a
+            safetensors checkpoint and print a sample (the quick-start job).
+  info      Show the compute backend, threads and BLAS in use.
+  help      Show this help.
+
+Options for demo:
+  --text FILE        training text (default: this package's README.md)
+  --steps N          training steps (default 300)
+  --batch N          sequences per step (default 8)
+  --lr X             peak learning rate (default 0.003)
+  --preset NAME      model preset: ${Object.keys(GPT_PRESETS).join(', ')} (default demo)
+  --set key=value    override a model config key (repeatable), e.g. --set layers=2
+  --out FILE         checkpoint path (default runs/demo/model.safetensors)
+  --sample N         bytes to sample after training (default 200)
+  --seed N           data/sampling seed (default 1)
+
+Global options:
+  --backend NAME     native (C++/OpenBLAS, default when built) or ref (plain TypeScript)
+  -h, --help         show help
+
+Environment: CM3LEON_THREADS (native threads, default = cores), CM3LEON_BACKEND.
+Tests: npm test. Benchmarks: npm run bench -- engine.`;
+
+function fail(msg: string): never {
+  process.stderr.write(`cm3leon: ${msg}\n`);
+  process.exit(2);
+}
+
+function num(v: string | undefined, name: string, def: number, min = 1): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) fail(`--${name} must be a number >= ${min}, got "${v}"`);
+  return n;
+}
+
+export function main(argv: string[]): void {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true, strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' }, backend: { type: 'string' }, text: { type: 'string' },
+        steps: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, preset: { type: 'string' },
+        set: { type: 'string', multiple: true }, out: { type: 'string' }, sample: { type: 'string' }, seed: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    fail(`${(e as Error).message}\nRun \`npx cm3leon --help\` for usage.`);
+  }
+  const { values: v, positionals } = parsed;
+  const cmd = positionals[0] ?? 'help';
+  if (v.help || cmd === 'help') { process.stdout.write(`${HELP}\n`); return; }
+  if (v.backend) {
+    if (v.backend !== 'native' && v.backend !== 'ref') fail(`--backend must be native or ref, got "${v.backend}"`);
+    setBackend(v.backend as BackendName);
+  }
+  if (cmd === 'info') {
+    const native = tryLoadNative();
+    process.stdout.write(`backend: ${getBackend().name}\nnative addon: ${native ? `loaded, ${native.getThreads()} threads` : 'not built'}\n`);
+    return;
+  }
+  if (cmd === 'demo') {
+    let model: GPTConfig;
+    try {
+      model = parseOverrides(preset(GPT_PRESETS, v.preset ?? 'demo', 'model preset') as unknown as Config, v.set ?? [], 'model') as unknown as GPTConfig;
+    } catch (e) {
+      if (e instanceof ConfigError) fail(e.message);
+      throw e;
+    }
+    const text = v.text ?? join(projectRoot(), 'README.md');
+    if (!existsSync(text)) fail(`--text: ${text} does not exist`);
+    const r = runDemo({
+      text, model, steps: num(v.steps, 'steps', 300), batch: num(v.batch, 'batch', 8), lr: num(v.lr, 'lr', 3e-3, 0),
+      out: v.out ?? 'runs/demo/model.safetensors', sample: num(v.sample, 'sample', 200, 0), seed: num(v.seed, 'seed', 1, 0),
+    });
+    process.stdout.write(`loss ${r.firstLoss.toFixed(3)} -> ${r.lastLoss.toFixed(3)}, ${Math.round(r.tokensPerSec)} tokens/s\n` +
+      `checkpoint: ${v.out ?? 'runs/demo/model.safetensors'}\nsample:\n${r.sample}\n`);
+    return;
+  }
+  fail(`unknown command "${cmd}". Run \`npx cm3leon --help\`.`);
+}
+
+main(process.argv.slice(2));

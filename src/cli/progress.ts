@@ -1,0 +1,23 @@
+/**
+ * cli/progress.ts — one-line progress for long jobs: rewrites the line on a TTY, prints every
+ * `every` updates otherwise (CI logs stay readable).
+ */
+export class Progress {
+  private readonly start = Date.now();
+  private last = 0;
+  constructor(private readonly total: number, private readonly label: string, private readonly every = 25,
+    private readonly out: NodeJS.WriteStream = process.stderr) {}
+
+  update(done: number, info: string): void {
+    const elapsed = (Date.now() - this.start) / 1000;
+    const eta = done > 0 ? (elapsed / done) * (this.total - done) : 0;
+    const line = `${this.label} ${done}/${this.total} ${info} | ${elapsed.toFixed(0)}s elapsed, ETA ${eta.toFixed(0)}s`;
+    if (this.out.isTTY) this.out.write(`\r${line.padEnd(this.last)}`);
+    else if (done % this.every === 0 || done === this.total) this.out.write(`${line}\n`);
+    this.last = line.length;
+  }
+
+  done(): void {
+    if (this.out.isTTY) this.out.write('\n');
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * io/checkpoint.ts — module (+ optimizer) checkpoints as safetensors, written atomically.
+ * Parameters are stored under their dotted names (`model.` prefix omitted), optimizer moments
+ * under `optim.<param>.m|v`; metadata carries the format tag, JSON config and step.
+ * f32 parameters may be stored as bf16 (`dtype: 'bf16'`) to halve the file.
+ */
+import type { Module } from '../nn/module.js';
+import type { AdamW } from '../optim/adamw.js';
+import { tensor, type Tensor } from '../tensor/index.js';
+import {
+  bf16ToF32, f32ToBf16, readSafetensors, SafetensorsError, writeSafetensors, type SafeEntry,
+} from './safetensors.js';
+
+export const CHECKPOINT_FORMAT = 'cm3leon-checkpoint-v1';
+
+export interface SaveOpts {
+  optimizer?: AdamW;
+  config?: unknown;
+  step?: number;
+  dtype?: 'f32' | 'bf16';
+  metadata?: Record<string, string>;
+}
+
+function entry(t: Tensor, dtype: 'f32' | 'bf16'): SafeEntry {
+  const flat = t.flat();
+  if (t.dtype === 'i32') return { dtype: 'I32', shape: [...t.shape], data: Int32Array.from(flat) };
+  if (t.dtype === 'f64') return { dtype: 'F64', shape: [...t.shape], data: Float64Array.from(flat) };
+  const f = Float32Array.from(flat);
+  return dtype === 'bf16' ? { dtype: 'BF16', shape: [...t.shape], data: f32ToBf16(f) } : { dtype: 'F32', shape: [...t.shape], data: f };
+}
+
+export function saveCheckpoint(path: string, model: Module, o: SaveOpts = {}): void {
+  const tensors = new Map<string, SafeEntry>();
+  for (const [name, p] of model.namedParameters()) tensors.set(name, entry(p, o.dtype ?? 'f32'));
+  if (o.optimizer) for (const [name, t] of o.optimizer.stateTensors()) tensors.set(`optim.${name}`, entry(t, 'f32'));
+  const metadata: Record<string, string> = { ...o.metadata, format: CHECKPOINT_FORMAT };
+  if (o.config !== undefined) metadata.config = JSON.stringify(o.config);
+  if (o.step !== undefined) metadata.step = String(o.step);
+  if (o.optimizer) metadata.optimizer_step = String(o.optimizer.stepCount);
+  writeSafetensors(path, tensors, metadata);
+}
+
+export function entryToTensor(e: SafeEntry): Tensor {
+  switch (e.dtype) {
+    case 'F32': return tensor(e.data as Float32Array, e.shape, 'f32');
+    case 'BF16': return tensor(bf16ToF32(e.data as Uint16Array), e.shape, 'f32');
+    case 'F64': return tensor(e.data as Float64Array, e.shape, 'f64');
+    case 'I32': return tensor(e.data as Int32Array, e.shape, 'i32');
+  }
+}
+
+export interface LoadedCheckpoint { config: unknown; step: number | null; metadata: Record<string, string> }
+
+/** Load parameters (strict: names and shapes must match) and, if given, the optimizer state. */
+export function loadCheckpoint(path: string, model: Module, optimizer?: AdamW): LoadedCheckpoint {
+  const file = readSafetensors(path);
+  if (file.metadata.format !== CHECKPOINT_FORMAT) {
+    throw new SafetensorsError(`${path}: not a cm3leon checkpoint (format "${file.metadata.format ?? 'none'}")`);
+  }
+  const params = new Map<string, Tensor>(), optim = new Map<string, Tensor>();
+  for (const [name, e] of file.tensors) {
+    if (name.startsWith('optim.')) optim.set(name.slice(6), entryToTensor(e));
+    else params.set(name, entryToTensor(e));
+  }
+  model.loadStateDict(params);
+  if (optimizer) {
+    if (optim.size === 0) throw new Error(`${path}: holds no optimizer state`);
+    optimizer.loadStateTensors(optim, Number(file.metadata.optimizer_step ?? 0));
+  }
+  return {
+    config: file.metadata.config ? JSON.parse(file.metadata.config) : null,
+    step: file.metadata.step ? Number(file.metadata.step) : null,
+    metadata: file.metadata,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * functions/attention.ts — fused scaled-dot-product attention, forward + backward.
+ * q (B, Tq, H, D), k and v (B, Tk, H, D): any strides with unit stride over D, so they can be
+ * slices of one fused qkv projection. Output (B, Tq, H, D) contiguous. With causal = true,
+ * query i sees keys j <= i + (Tk - Tq), which is what decoding with a KV cache needs.
+ */
+import type { BTHD } from '../../backend/backend.js';
+import { record } from '../autograd.js';
+import { Tensor } from '../tensor.js';
+import { floatData, fmt, K, sameFloat } from './util.js';
+import { contiguous } from './view.js';
+
+export interface AttentionOpts {
+  causal?: boolean;
+  /** (B, Tk) float tensor, 1 = attend, 0 = padding. */
+  keyMask?: Tensor | null;
+  /** Defaults to 1/sqrt(D). */
+  scale?: number;
+}
+
+function asBTHD(t: Tensor): { view: BTHD; t: Tensor } {
+  const u = t.strides[3] === 1 ? t : contiguous(t);
+  return { t: u, view: { data: u.data.subarray(u.offset) as Float32Array, sB: u.strides[0], sT: u.strides[1], sH: u.strides[2] } };
+}
+
+export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOpts = {}): Tensor {
+  for (const [t, n] of [[q, 'q'], [k, 'k'], [v, 'v']] as const) {
+    t.check(`attention ${n}`);
+    if (t.ndim !== 4) throw new RangeError(`attention: ${n} must be (B, T, H, D), got ${fmt(t.shape)}`);
+  }
+  sameFloat(q, k, 'attention');
+  sameFloat(q, v, 'attention');
+  const [B, Tq, H, D] = q.shape;
+  const Tk = k.shape[1];
+  if (k.shape[0] !== B || k.shape[2] !== H || k.shape[3] !== D || v.shape.some((d, i) => d !== k.shape[i])) {
+    throw new RangeError(`attention: q ${fmt(q.shape)}, k ${fmt(k.shape)}, v ${fmt(v.shape)} do not agree`);
+  }
+  const causal = opts.causal ?? false;
+  if (causal && Tq > Tk) throw new RangeError(`attention: causal needs Tq <= Tk, got ${Tq} > ${Tk}`);
+  const mask = opts.keyMask ?? null;
+  if (mask && (mask.ndim !== 2 || mask.shape[0] !== B || mask.shape[1] !== Tk)) {
+    throw new RangeError(`attention: keyMask must be (B, Tk) = [${B}, ${Tk}], got ${fmt(mask.shape)}`);
+  }
+  const shape = { B, Tq, Tk, H, D, causal, scale: opts.scale ?? 1 / Math.sqrt(D),
+    keyMask: mask ? floatData(mask, 'attention keyMask') : null };
+  const Q = asBTHD(q), Kt = asBTHD(k), V = asBTHD(v);
+  const out = Tensor.empty([B, Tq, H, D], q.dtype);
+  const lse = Tensor.empty([B, H, Tq], q.dtype);
+  K(q).attention(Q.view, Kt.view, V.view, out.data as Float32Array, lse.data as Float32Array, shape);
+  return record('attention', out, [q, k, v], (g) => {
+    const dq = Tensor.empty(q.shape, q.dtype), dk = Tensor.empty(k.shape, q.dtype), dv = Tensor.empty(v.shape, q.dtype);
+    K(q).attentionBackward(Q.view, Kt.view, V.view, out.data as Float32Array, lse.data as Float32Array,
+      floatData(g, 'attention grad'), dq.data as Float32Array, dk.data as Float32Array, dv.data as Float32Array, shape);
+    return [dq, dk, dv];
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * functions/loss.ts — fused cross-entropy (ignore-index, per-token weights) and the simple
+ * regression losses (MSE, L1), forward + backward.
+ */
+import { record } from '../autograd.js';
+import { Tensor } from '../tensor.js';
+import { abs, square, sub } from './arith.js';
+import { mean } from './reduce.js';
+import { floatData, fmt, intData, K } from './util.js';
+import { contiguous } from './view.js';
+
+export interface CrossEntropyOpts {
+  /** Targets equal to this are skipped (default -100, as PyTorch). */
+  ignoreIndex?: number;
+  /** Per-token weights, same shape as targets. */
+  weights?: Tensor | null;
+}
+
+/**
+ * Mean negative log-likelihood: sum_r w_r * nll_r / sum_r w_r over non-ignored rows.
+ * logits (..., V), targets (...) i32. A batch whose rows are all ignored has loss 0.
+ */
+export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOpts = {}): Tensor {
+  const V = logits.shape[logits.ndim - 1], rows = logits.size / V;
+  if (targets.size !== rows || targets.ndim !== logits.ndim - 1) {
+    throw new RangeError(`crossEntropy: targets ${fmt(targets.shape)} do not match logits ${fmt(logits.shape)}`);
+  }
+  const ignore = opts.ignoreIndex ?? -100;
+  const t = intData(targets, 'crossEntropy targets');
+  const w = opts.weights ? floatData(opts.weights, 'crossEntropy weights') : null;
+  if (w && w.length !== rows) throw new RangeError(`crossEntropy: weights need ${rows} values, got ${w.length}`);
+  const x = floatData(contiguous(logits), 'crossEntropy logits');
+  const lse = Tensor.empty([rows], logits.dtype), rowLoss = Tensor.empty([rows], logits.dtype);
+  K(logits).crossEntropy(x, rows, V, t, w, ignore, lse.data as Float32Array, rowLoss.data as Float32Array);
+  let total = 0, denom = 0;
+  for (let r = 0; r < rows; r++) {
+    total += rowLoss.data[r];
+    if (t[r] !== ignore) denom += w ? w[r] : 1;
+  }
+  const out = Tensor.empty([], logits.dtype);
+  out.data[0] = denom > 0 ? total / denom : 0;
+  return record('crossEntropy', out, [logits], (g) => {
+    const dx = Tensor.empty(logits.shape, logits.dtype);
+    const scale = denom > 0 ? g.item() / denom : 0;
+    K(logits).crossEntropyBackward(x, rows, V, t, w, ignore, lse.data as Float32Array, scale, dx.data as Float32Array);
+    return [dx];
+  });
+}
+
+export function mse(a: Tensor, b: Tensor): Tensor {
+  return mean(square(sub(a, b)));
+}
+
+export function l1(a: Tensor, b: Tensor): Tensor {
+  return mean(abs(sub(a, b)));
+}

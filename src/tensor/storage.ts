@@ -1,0 +1,76 @@
+/**
+ * storage.ts — typed-array storage with a reuse pool and tidy() scopes.
+ * Buffers of tensors created inside tidy() (and not returned or kept) go back to a pool keyed by
+ * dtype and length, so a training loop reuses the same memory every step instead of growing.
+ */
+export type DType = 'f32' | 'f64' | 'i32';
+export type Storage = Float32Array | Float64Array | Int32Array;
+
+const pool = new Map<string, Storage[]>();
+let pooledBytes = 0;
+
+function makeArray(dtype: DType, n: number): Storage {
+  return dtype === 'f32' ? new Float32Array(n) : dtype === 'f64' ? new Float64Array(n) : new Int32Array(n);
+}
+
+/** A buffer of n elements; zeroed only when `zero` (pooled buffers hold stale data). */
+export function allocStorage(dtype: DType, n: number, zero: boolean): Storage {
+  const list = pool.get(`${dtype}:${n}`);
+  const buf = list?.pop();
+  if (buf) {
+    pooledBytes -= buf.byteLength;
+    if (zero) buf.fill(0);
+    return buf;
+  }
+  return makeArray(dtype, n);
+}
+
+export function releaseStorage(dtype: DType, buf: Storage): void {
+  if (buf.length === 0) return;
+  const key = `${dtype}:${buf.length}`;
+  let list = pool.get(key);
+  if (!list) pool.set(key, (list = []));
+  list.push(buf);
+  pooledBytes += buf.byteLength;
+}
+
+/** Drop every pooled buffer (memory goes back to the GC). */
+export function clearPool(): void {
+  pool.clear();
+  pooledBytes = 0;
+}
+
+export function poolStats(): { buffers: number; bytes: number } {
+  let buffers = 0;
+  for (const l of pool.values()) buffers += l.length;
+  return { buffers, bytes: pooledBytes };
+}
+
+/** Anything a tidy scope can dispose. */
+export interface Disposable { dispose(): void; readonly kept: boolean }
+
+const scopes: Disposable[][] = [];
+
+export function track(t: Disposable): void {
+  const top = scopes[scopes.length - 1];
+  if (top) top.push(t);
+}
+
+export function inScope(): boolean {
+  return scopes.length > 0;
+}
+
+export function pushScope(): void {
+  scopes.push([]);
+}
+
+/** Disposes every tracked object of the innermost scope except those in `keep` (and kept ones). */
+export function popScope(keep: Set<Disposable>): void {
+  const top = scopes.pop();
+  if (!top) throw new Error('popScope without pushScope');
+  const parent = scopes[scopes.length - 1];
+  for (const t of top) {
+    if (keep.has(t)) { if (parent) parent.push(t); continue; }
+    if (!t.kept) t.dispose();
+  }
+}
