@@ -1,6 +1,7 @@
 // check.h — N-API argument helpers and error plumbing for the cm3leon addon.
 // Every binding parses its arguments through Args, which throws a C++ exception with a clear
-// message on a wrong type; BIND wraps a kernel so that exception becomes a JS TypeError.
+// message on a wrong type or extent; bind<> turns that exception into a JS Error (code
+// CM3LEON_NATIVE) before any memory is touched.
 #pragma once
 #include <node_api.h>
 #include <cstdint>
@@ -63,6 +64,11 @@ struct Args {
 inline void fits(size_t len, int64_t n, const char* what) {
   if (n < 0 || static_cast<size_t>(n) > len)
     throw std::out_of_range(std::string(what) + ": needs " + std::to_string(n) + " elements, has " + std::to_string(len));
+}
+
+// Offsets and strides index forward from the start of a typed array: negative ones are rejected.
+inline void nonneg(int64_t v, const char* what) {
+  if (v < 0) throw std::out_of_range(std::string(what) + " must be >= 0, got " + std::to_string(v));
 }
 
 typedef void (*KernelFn)(Args&);

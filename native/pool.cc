@@ -27,8 +27,7 @@ struct Pool {
     int64_t b = per * idx, e = b + per < total ? b + per : total;
     if (b < e) (*fn)(b, e);
   }
-  void worker(int idx) {
-    uint64_t seen = 0;
+  void worker(int idx, uint64_t seen) {
     for (;;) {
       int spins = 0;
       while (generation.load(std::memory_order_acquire) == seen) {
@@ -44,7 +43,8 @@ struct Pool {
   }
   void start(int count) {
     n = count < 1 ? 1 : count;
-    for (int i = 1; i < n; i++) workers.emplace_back([this, i] { worker(i); });
+    uint64_t now = generation.load(std::memory_order_acquire);
+    for (int i = 1; i < n; i++) workers.emplace_back([this, i, now] { worker(i, now); });
   }
   void shutdown() {
     { std::lock_guard<std::mutex> lk(mu); stop = true; }

@@ -7,9 +7,10 @@
 #include <cstring>
 
 static inline float vexp(float x) {
-  float xc = x > 88.3762626647949f ? 88.3762626647949f : x;
-  xc = xc < -87.3365447505531f ? -87.3365447505531f : xc;
-  // Round to nearest with the 1.5*2^23 trick (|t| <= 128 here); std::floor blocks vectorisation.
+  const float hi = 88.72283905206835f, lo = -103.97208f;  // ln(FLT_MAX); below lo exp rounds to 0
+  float xc = x > hi ? hi : x;
+  xc = xc < lo ? lo : xc;
+  // Round to nearest with the 1.5*2^23 trick (|t| <= 150 here); std::floor blocks vectorisation.
   float t = xc * 1.44269504088896341f;
   float fx = (t + 12582912.0f) - 12582912.0f;
   float r = xc - fx * 0.693359375f + fx * 2.12194440e-4f;
@@ -20,11 +21,14 @@ static inline float vexp(float x) {
   y = y * r + 1.6666665459e-1f;
   y = y * r + 5.0000001201e-1f;
   y = y * r * r + r + 1.0f;
-  int32_t bits = (static_cast<int32_t>(fx) + 127) << 23;
-  float p2 = __builtin_bit_cast(float, bits);
-  float res = y * p2;
-  res = x > 88.3762626647949f ? INFINITY : res;
-  res = x < -87.3365447505531f ? 0.0f : res;
+  // 2^n as two normal powers 2^n1 * 2^n2, so n = 128 (near FLT_MAX) and n < -126 (denormal
+  // results) both stay exact.
+  int32_t n = static_cast<int32_t>(fx), n1 = n >> 1, n2 = n - n1;
+  float p1 = __builtin_bit_cast(float, (n1 + 127) << 23);
+  float p2 = __builtin_bit_cast(float, (n2 + 127) << 23);
+  float res = y * p1 * p2;
+  res = x > hi ? INFINITY : res;
+  res = x < lo ? 0.0f : res;
   return x != x ? x : res;
 }
 

@@ -25,11 +25,12 @@ void k_adamw(Args& a) {
   const float rbc2 = (float)(1.0 / std::sqrt(1.0 - std::pow(b2, (double)step)));
   const float stepSize = (float)lr / bc1;
   const float fb1 = (float)b1, fb2 = (float)b2, feps = (float)eps;
+  const float omb1 = (float)(1.0 - b1), omb2 = (float)(1.0 - b2);  // 1 - beta in double, then rounded
   pool::parallel_for(n, 1 << 15, [=](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; i++) {
       float gi = g[i];
-      float mi = fb1 * m[i] + (1.0f - fb1) * gi;
-      float vi = fb2 * v[i] + (1.0f - fb2) * gi * gi;
+      float mi = fb1 * m[i] + omb1 * gi;
+      float vi = fb2 * v[i] + omb2 * gi * gi;
       m[i] = mi;
       v[i] = vi;
       p[i] = p[i] * decay - stepSize * mi / (std::sqrt(vi) * rbc2 + feps);

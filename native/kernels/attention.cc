@@ -25,7 +25,15 @@ static View view(Args& a, int i, const char* name) {
   return v;
 }
 
-static void check_view(const View& v, int64_t B, int64_t T, int64_t H, int64_t D, const char* name) {
+// Strides must be >= 0; the token stride is BLAS's leading dimension, so it must be >= D unless
+// there is a single token (then it is unused and raised to D).
+static void check_view(View& v, int64_t B, int64_t T, int64_t H, int64_t D, const char* name) {
+  nonneg(v.sB, name);
+  nonneg(v.sT, name);
+  nonneg(v.sH, name);
+  if (T == 1 && v.sT < D) v.sT = D;
+  if (v.sT < D) throw std::invalid_argument(std::string(name) + ": token stride " + std::to_string(v.sT) +
+                                            " is smaller than the head size " + std::to_string(D));
   fits(v.len, (B - 1) * v.sB + (T - 1) * v.sT + (H - 1) * v.sH + D, name);
 }
 

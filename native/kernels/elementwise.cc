@@ -133,7 +133,12 @@ void k_binary(Args& a) {
   float* out = a.f32(7, &lo);
   const int32_t* shape = a.i32(8, &nd);
   if (op < B_ADD || op > B_DIV) throw std::invalid_argument("binary: unknown op");
-  if (nd == 0 || nsa != nd || nsb != nd) throw std::invalid_argument("binary: shape/stride rank mismatch");
+  if (nsa != nd || nsb != nd) throw std::invalid_argument("binary: shape/stride rank mismatch");
+  static const int32_t one = 1, zero = 0;
+  if (nd == 0) { shape = &one; aS = &zero; bS = &zero; nd = 1; }  // a scalar
+  nonneg(aOff, "binary a offset");
+  nonneg(bOff, "binary b offset");
+  for (size_t d = 0; d < nd; d++) { nonneg(aS[d], "binary a stride"); nonneg(bS[d], "binary b stride"); }
   int64_t total = 1, amax = aOff, bmax = bOff;
   for (size_t d = 0; d < nd; d++) {
     if (shape[d] <= 0) return;
@@ -182,7 +187,12 @@ void k_copy(Args& a) {
   const int32_t* dS = a.i32(5, &n2);
   const int32_t* shape = a.i32(6, &nd);
   bool acc = a.flag(7);
-  if (nd == 0 || n1 != nd || n2 != nd) throw std::invalid_argument("copy: shape/stride rank mismatch");
+  if (n1 != nd || n2 != nd) throw std::invalid_argument("copy: shape/stride rank mismatch");
+  static const int32_t one = 1, zero = 0;
+  if (nd == 0) { shape = &one; sS = &zero; dS = &zero; nd = 1; }  // a scalar
+  nonneg(sOff, "copy src offset");
+  nonneg(dOff, "copy dst offset");
+  for (size_t d = 0; d < nd; d++) { nonneg(sS[d], "copy src stride"); nonneg(dS[d], "copy dst stride"); }
   int64_t total = 1, smax = sOff, dmax = dOff;
   for (size_t d = 0; d < nd; d++) {
     if (shape[d] <= 0) return;

@@ -48,6 +48,15 @@ void sgemm_parallel(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alp
   }
 }
 
+// A stored rows x cols matrix needs ld >= cols (BLAS), except with one row, where ld is unused
+// and is raised to keep BLAS happy.
+static int64_t fix_ld(int64_t ld, int64_t rows, int64_t cols, const char* what) {
+  if (rows <= 1) return ld < cols ? cols : ld;
+  if (ld < cols) throw std::invalid_argument(std::string(what) + " (" + std::to_string(ld) +
+                                             ") is smaller than the row width " + std::to_string(cols));
+  return ld;
+}
+
 // gemm(A, aOff, B, bOff, C, cOff, M, N, K, transA, transB, lda, ldb, ldc, alpha, beta, batch, sA, sB, sC)
 void k_gemm(Args& a) {
   size_t la, lb, lc;
@@ -62,8 +71,19 @@ void k_gemm(Args& a) {
   int64_t lda = a.i64(11), ldb = a.i64(12), ldc = a.i64(13);
   float alpha = (float)a.num(14), beta = (float)a.num(15);
   int64_t batch = a.i64(16), sA = a.i64(17), sB = a.i64(18), sC = a.i64(19);
-  if (M <= 0 || N <= 0 || batch <= 0) return;
-  if (K <= 0) throw std::invalid_argument("gemm: K must be positive");
+  if (M < 0 || N < 0 || K < 0 || batch < 0) throw std::invalid_argument("gemm: negative size");
+  if (M == 0 || N == 0 || batch == 0) return;
+  for (int64_t v : {aOff, bOff, cOff, sA, sB, sC}) nonneg(v, "gemm offset/stride");
+  lda = fix_ld(lda, ta ? K : M, ta ? M : K, "gemm lda");
+  ldb = fix_ld(ldb, tb ? N : K, tb ? K : N, "gemm ldb");
+  ldc = fix_ld(ldc, M, N, "gemm ldc");
+  if (K == 0) {  // C = beta * C
+    fits(lc, cOff + (batch - 1) * sC + extent(false, M, N, ldc), "gemm C");
+    for (int64_t b = 0; b < batch; b++)
+      for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < N; j++) { float& c = C[cOff + b * sC + i * ldc + j]; c = beta == 0 ? 0.0f : beta * c; }
+    return;
+  }
   fits(la, aOff + (batch - 1) * sA + extent(ta, M, K, lda), "gemm A");
   fits(lb, bOff + (batch - 1) * sB + extent(tb, K, N, ldb), "gemm B");
   fits(lc, cOff + (batch - 1) * sC + extent(false, M, N, ldc), "gemm C");

@@ -12,8 +12,8 @@ static void softmax_row(const float* xp, float* yp, int64_t n, bool lg) {
   }
   float s = row_exp(xp, yp, n, m);
   if (lg) {
-    float ls = m + std::log(s);
-    for (int64_t i = 0; i < n; i++) yp[i] = xp[i] - ls;
+    float ls = std::log(s);  // (x - m) - log s keeps full precision when |m| is large
+    for (int64_t i = 0; i < n; i++) yp[i] = (xp[i] - m) - ls;
   } else {
     float inv = 1.0f / s;
     for (int64_t i = 0; i < n; i++) yp[i] *= inv;

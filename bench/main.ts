@@ -1,0 +1,19 @@
+/**
+ * bench/main.ts — `npm run bench -- <suite>`: engine (GEMM + training step vs peers) or memory
+ * (RSS over 10k steps). Run on an idle machine: the numbers swing 2x under load.
+ */
+import { runEngineBench } from './engine.js';
+import { runMemoryBench } from './memory.js';
+
+const suites: Record<string, () => void> = {
+  engine: runEngineBench,
+  memory: () => { if (!runMemoryBench()) process.exitCode = 1; },
+};
+
+const name = process.argv[2] ?? 'engine';
+const suite = suites[name];
+if (!suite) {
+  console.error(`unknown bench suite "${name}" (choose: ${Object.keys(suites).join(', ')})`);
+  process.exit(2);
+}
+suite();
