@@ -16,8 +16,8 @@
 
 struct Args {
   napi_env env;
-  size_t argc = 32;
-  napi_value argv[32];
+  size_t argc = 48;
+  napi_value argv[48];
   Args(napi_env e, napi_callback_info info) : env(e) {
     NAPI_CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   }

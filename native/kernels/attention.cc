@@ -125,27 +125,25 @@ void k_attention(Args& a) {
   });
 }
 
-// attentionBackward(q..., k..., v..., out, lse, dout, dq, dk, dv, B,Tq,Tk,H,D, causal, scale, keyMask|null)
-// out/dout/dq/dk/dv are contiguous (B, T, H, D); dq/dk/dv are overwritten.
+// attentionBackward(q..., k..., v..., out, lse, dout, dq..., dk..., dv..., B,Tq,Tk,H,D, causal, scale, keyMask|null)
+// out/dout are contiguous (B, Tq, H, D); dq/dk/dv are strided views (B, T, H, D), overwritten.
 void k_attention_backward(Args& a) {
   View q = view(a, 0, "q"), k = view(a, 4, "k"), v = view(a, 8, "v");
-  size_t lo, ll, lg, l1, l2, l3, lm = 0;
+  size_t lo, ll, lg, lm = 0;
   const float* out = a.f32(12, &lo);
   const float* lse = a.f32(13, &ll);
   const float* dout = a.f32(14, &lg);
-  float* dq = a.f32(15, &l1);
-  float* dk = a.f32(16, &l2);
-  float* dv = a.f32(17, &l3);
-  Shape s = parse_shape(a, 18, &lm);
+  View dq = view(a, 15, "dq"), dk = view(a, 19, "dk"), dv = view(a, 23, "dv");
+  Shape s = parse_shape(a, 27, &lm);
   check_view(q, s.B, s.Tq, s.H, s.D, "attentionBackward q");
   check_view(k, s.B, s.Tk, s.H, s.D, "attentionBackward k");
   check_view(v, s.B, s.Tk, s.H, s.D, "attentionBackward v");
   const int64_t HD = s.H * s.D;
   fits(lo, s.B * s.Tq * HD, "attentionBackward out");
   fits(lg, s.B * s.Tq * HD, "attentionBackward dout");
-  fits(l1, s.B * s.Tq * HD, "attentionBackward dq");
-  fits(l2, s.B * s.Tk * HD, "attentionBackward dk");
-  fits(l3, s.B * s.Tk * HD, "attentionBackward dv");
+  check_view(dq, s.B, s.Tq, s.H, s.D, "attentionBackward dq");
+  check_view(dk, s.B, s.Tk, s.H, s.D, "attentionBackward dk");
+  check_view(dv, s.B, s.Tk, s.H, s.D, "attentionBackward dv");
   fits(ll, s.B * s.H * s.Tq, "attentionBackward lse");
   if (s.mask) fits(lm, s.B * s.Tk, "attentionBackward keyMask");
   pool::parallel_for(s.B * s.H, 1, [=](int64_t w0, int64_t w1) {
@@ -155,10 +153,13 @@ void k_attention_backward(Args& a) {
       const float* qp = q.p + b * q.sB + h * q.sH;
       const float* kp = k.p + b * k.sB + h * k.sH;
       const float* vp = v.p + b * v.sB + h * v.sH;
-      const int64_t oq = b * s.Tq * HD + h * s.D, ok = b * s.Tk * HD + h * s.D;
+      const int64_t oq = b * s.Tq * HD + h * s.D;
+      float* dqp = dq.p + b * dq.sB + h * dq.sH;
+      float* dkp = dk.p + b * dk.sB + h * dk.sH;
+      float* dvp = dv.p + b * dv.sB + h * dv.sH;
       probs(s, qp, q.sT, kp, k.sT, s.mask ? s.mask + b * s.Tk : nullptr, P.data(), nullptr, lse + w * s.Tq);
       // dV = P^T dO ; dP = dO V^T
-      sgemm_one(true, false, s.Tk, s.D, s.Tq, 1.0f, P.data(), s.Tk, dout + oq, HD, 0.0f, dv + ok, HD);
+      sgemm_one(true, false, s.Tk, s.D, s.Tq, 1.0f, P.data(), s.Tk, dout + oq, HD, 0.0f, dvp, dv.sT);
       sgemm_one(false, true, s.Tq, s.Tk, s.D, 1.0f, dout + oq, HD, vp, v.sT, 0.0f, dP.data(), s.Tk);
       for (int64_t i = 0; i < s.Tq; i++) {
         const float* o = out + oq + i * HD;
@@ -166,8 +167,8 @@ void k_attention_backward(Args& a) {
         ds_row(P.data() + i * s.Tk, dP.data() + i * s.Tk, s.Tk, row_dot(o, g, s.D));  // dS
       }
       // dQ = scale dS K ; dK = scale dS^T Q
-      sgemm_one(false, false, s.Tq, s.D, s.Tk, s.scale, dP.data(), s.Tk, kp, k.sT, 0.0f, dq + oq, HD);
-      sgemm_one(true, false, s.Tk, s.D, s.Tq, s.scale, dP.data(), s.Tk, qp, q.sT, 0.0f, dk + ok, HD);
+      sgemm_one(false, false, s.Tq, s.D, s.Tk, s.scale, dP.data(), s.Tk, kp, k.sT, 0.0f, dqp, dq.sT);
+      sgemm_one(true, false, s.Tk, s.D, s.Tq, s.scale, dP.data(), s.Tk, qp, q.sT, 0.0f, dkp, dk.sT);
     }
   });
 }

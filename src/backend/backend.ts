@@ -58,9 +58,9 @@ export interface Backend {
   scatterAdd(g: FArray, outer: number, size: number, inner: number, idx: Int32Array, n: number, dst: FArray): void;
   /** out (B, Tq, H, D) contiguous; lse (B, H, Tq). */
   attention(q: BTHD, k: BTHD, v: BTHD, out: FArray, lse: FArray, s: AttnShape): void;
-  /** dq (B,Tq,H,D), dk and dv (B,Tk,H,D) contiguous, overwritten. */
-  attentionBackward(q: BTHD, k: BTHD, v: BTHD, out: FArray, lse: FArray, dout: FArray, dq: FArray, dk: FArray,
-    dv: FArray, s: AttnShape): void;
+  /** out/dout contiguous; dq (B,Tq,H,D), dk and dv (B,Tk,H,D) strided (e.g. slices of one dqkv), overwritten. */
+  attentionBackward(q: BTHD, k: BTHD, v: BTHD, out: FArray, lse: FArray, dout: FArray, dq: BTHD, dk: BTHD,
+    dv: BTHD, s: AttnShape): void;
   /** Per-row lse and weighted loss w_r * (lse_r - x[r, t_r]) (0 where ignored). */
   crossEntropy(logits: FArray, rows: number, V: number, targets: Int32Array, weights: FArray | null,
     ignoreIndex: number, lse: FArray, rowLoss: FArray): void;

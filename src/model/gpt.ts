@@ -7,7 +7,7 @@
 import { Embedding, LayerNorm, Linear } from '../nn/layers.js';
 import { Module, ModuleDict } from '../nn/module.js';
 import {
-  add, arange, attention, crossEntropy, gelu, reshape, Rng, slice, unflatten, type Tensor,
+  add, arange, crossEntropy, gelu, Rng, selfAttention, type Tensor,
 } from '../tensor/index.js';
 
 export interface GPTConfig {
@@ -41,11 +41,10 @@ class Block extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const C = this.c.dModel, H = this.c.heads;
+    const H = this.c.heads;
     const qkv = this.qkv.forward(this.ln1.forward(x)); // (B, T, 3C)
-    const heads = (i: number) => unflatten(slice(qkv, -1, i * C, (i + 1) * C), -1, [H, C / H]); // (B, T, H, D)
-    const y = attention(heads(0), heads(1), heads(2), { causal: true }); // (B, T, H, D)
-    x = add(x, this.proj.forward(reshape(y, x.shape)));
+    const y = selfAttention(qkv, H, { causal: true }); // (B, T, C)
+    x = add(x, this.proj.forward(y));
     return add(x, this.mlpProj.forward(gelu(this.fc.forward(this.ln2.forward(x)))));
   }
 }

@@ -816,11 +816,25 @@ export function runBackendSuite(name: string, makeBackend: () => Backend): void 
         const o32 = Float32Array.from(out64), l32 = Float32Array.from(lse64), dout = randn(rng, nq);
         const dq = nanFilled(nq), dk = nanFilled(nk), dv = nanFilled(nk);
         const dq64 = new Float64Array(nq), dk64 = new Float64Array(nk), dv64 = new Float64Array(nk);
-        be.attentionBackward(views.q, views.k, views.v, o32, l32, dout, dq, dk, dv, s32);
-        refBackend.attentionBackward(views.q64, views.k64, views.v64, W(o32), W(l32), W(dout), dq64, dk64, dv64, s64);
+        const cq = (data: FArray, T: number): BTHD => ({ data, sB: T * H * D, sT: H * D, sH: D });
+        be.attentionBackward(views.q, views.k, views.v, o32, l32, dout, cq(dq, Tq), cq(dk, Tk), cq(dv, Tk), s32);
+        refBackend.attentionBackward(views.q64, views.k64, views.v64, W(o32), W(l32), W(dout), cq(dq64, Tq),
+          cq(dk64, Tk), cq(dv64, Tk), s64);
         expectNmse(`attentionBackward ${title} dq`, dq, dq64, TOL.attention);
         expectNmse(`attentionBackward ${title} dk`, dk, dk64, TOL.attention);
         expectNmse(`attentionBackward ${title} dv`, dv, dv64, TOL.attention);
+        if (c.fused) {
+          // The same gradients written straight into one fused dqkv buffer (sT = 3*H*D), as selfAttention does.
+          const HD = H * D, dqkv = nanFilled(B * Tq * 3 * HD);
+          const mk = (off: number): BTHD => ({ data: dqkv.subarray(off), sB: Tq * 3 * HD, sT: 3 * HD, sH: D });
+          be.attentionBackward(views.q, views.k, views.v, o32, l32, dout, mk(0), mk(HD), mk(2 * HD), s32);
+          for (let r = 0; r < B * Tq; r++) {
+            for (const [i, g] of [dq, dk, dv].entries()) {
+              assert.deepEqual(Array.from(dqkv.subarray(r * 3 * HD + i * HD, r * 3 * HD + (i + 1) * HD)),
+                Array.from(g.subarray(r * HD, (r + 1) * HD)), `attentionBackward ${title}: fused dqkv row ${r} part ${i}`);
+            }
+          }
+        }
       }
 
       it('non-causal (B=2, T=9, H=3, D=8)', () => runAttention('non-causal', { B: 2, Tq: 9, Tk: 9, H: 3, D: 8, causal: false }, 1300));
@@ -1052,8 +1066,8 @@ export function runNativeInputChecks(makeBackend: () => Backend): void {
         ['k', () => be.attention(q(f(8), 2, 1, 4), q(d(8), 2, 1, 4), q(f(8), 2, 1, 4), f(8), f(2), shape(1, 2, 1, 4))],
         ['keyMask', () => be.attention(q(f(8), 2, 1, 4), q(f(8), 2, 1, 4), q(f(8), 2, 1, 4), f(8), f(2),
           { ...shape(1, 2, 1, 4), keyMask: d(2) })],
-        ['dv', () => be.attentionBackward(q(f(8), 2, 1, 4), q(f(8), 2, 1, 4), q(f(8), 2, 1, 4), f(8), f(2), f(8), f(8), f(8),
-          d(8), shape(1, 2, 1, 4))],
+        ['dv', () => be.attentionBackward(q(f(8), 2, 1, 4), q(f(8), 2, 1, 4), q(f(8), 2, 1, 4), f(8), f(2), f(8),
+          q(f(8), 2, 1, 4), q(f(8), 2, 1, 4), q(d(8), 2, 1, 4), shape(1, 2, 1, 4))],
         ['logits', () => be.crossEntropy(d(6), 2, 3, i32(0, 1), null, -100, f(2), f(2))],
         ['weights', () => be.crossEntropyBackward(f(6), 2, 3, i32(0, 1), d(2), -100, f(2), 1, f(6))],
         ['v', () => be.adamw(f(3), f(3), f(3), d(3), 3, 1e-3, 0.9, 0.999, 1e-8, 0, 1)],
@@ -1094,7 +1108,7 @@ export function runNativeInputChecks(makeBackend: () => Backend): void {
         ['attention keyMask', () => be.attention(q(f(8), 2, 1, 4), q(f(8), 2, 1, 4), q(f(8), 2, 1, 4), f(8), f(2),
           { ...shape(1, 2, 1, 4), keyMask: f(1) })],
         ['attentionBackward dk', () => be.attentionBackward(q(f(8), 2, 1, 4), q(f(8), 2, 1, 4), q(f(8), 2, 1, 4), f(8), f(2),
-          f(8), f(8), f(4), f(8), shape(1, 2, 1, 4))],
+          f(8), q(f(8), 2, 1, 4), q(f(4), 2, 1, 4), q(f(8), 2, 1, 4), shape(1, 2, 1, 4))],
         ['crossEntropy rowLoss', () => be.crossEntropy(f(6), 2, 3, i32(0, 1), null, -100, f(2), f(1))],
         ['crossEntropy targets', () => be.crossEntropy(f(6), 2, 3, i32(0), null, -100, f(2), f(2))],
         ['crossEntropyBackward dlogits', () => be.crossEntropyBackward(f(6), 2, 3, i32(0, 1), null, -100, f(2), 1, f(5))],

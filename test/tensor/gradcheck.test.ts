@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  abs, add, addScalar, affine, attention, backward, broadcastTo, clearTape, concat, contiguous, crossEntropy, div,
+  abs, add, addScalar, affine, attention, backward, selfAttention, broadcastTo, clearTape, concat, contiguous, crossEntropy, div,
   dropout, embedding, exp, gelu, indexSelect, isGradEnabled, l1, l2Normalize, layerNorm, linear, log, logSoftmax,
   matmul, max, mean, mse, mul, mulScalar, neg, noGrad, permute, randn, relu, reshape, rmsNorm, Rng, sigmoid, silu,
   slice, softmax, split, sqrt, square, straightThrough, sub, sum, tanh, tapeLength, tensor, tidy, transpose,
@@ -328,6 +328,9 @@ test('gradcheck attention with q/k/v strided slices of a fused tensor', () => {
   const heads = (i: number) => unflatten(slice(qkv, -1, i * C, (i + 1) * C), -1, [H, D]);
   gradcheck('attention fused qkv causal', () => attention(heads(0), heads(1), heads(2), { causal: true }), [qkv]);
   gradcheck('attention fused qkv non-causal', () => attention(heads(0), heads(1), heads(2)), [qkv]);
+  gradcheck('selfAttention causal', () => selfAttention(qkv, H, { causal: true }), [qkv]);
+  const mask = tensor([1, 1, 0, 1, 1, 1, 0, 1, 1, 1], [B, T], 'f64');
+  gradcheck('selfAttention keyMask', () => selfAttention(qkv, H, { keyMask: mask }), [qkv]);
   // (B, H, T, D) leaves permuted to (B, T, H, D): unit stride over D, odd strides elsewhere.
   const qp = leaf([B, H, T, D], 113), kp = leaf([B, H, T, D], 114), vp = leaf([B, H, T, D], 115);
   const p = (t: Tensor) => permute(t, [0, 2, 1, 3]);

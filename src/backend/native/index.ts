@@ -12,8 +12,8 @@ function f32(x: FArray, what: string): Float32Array {
 const opt = (x: FArray | null, what: string) => (x ? f32(x, what) : null);
 const b2n = (b: boolean) => (b ? 1 : 0);
 
-function attnArgs(q: BTHD, k: BTHD, v: BTHD): (Float32Array | number)[] {
-  return [f32(q.data, 'q'), q.sB, q.sT, q.sH, f32(k.data, 'k'), k.sB, k.sT, k.sH, f32(v.data, 'v'), v.sB, v.sT, v.sH];
+function attnArgs(q: BTHD, k: BTHD, v: BTHD, prefix = ''): (Float32Array | number)[] {
+  return [q, k, v].flatMap((x, i) => [f32(x.data, `${prefix}${'qkv'[i]}`), x.sB, x.sT, x.sH]);
 }
 function shapeArgs(s: AttnShape): (Float32Array | number | null)[] {
   return [s.B, s.Tq, s.Tk, s.H, s.D, b2n(s.causal), s.scale, opt(s.keyMask, 'keyMask')];
@@ -49,8 +49,8 @@ export function createNativeBackend(): Backend {
     scatterAdd: (g, outer, size, inner, idx, len, dst) => n.scatterAdd(f32(g, 'g'), outer, size, inner, idx, len, f32(dst, 'dst')),
     attention: (q, k, v, out, lse, s) => n.attention(...attnArgs(q, k, v), f32(out, 'out'), f32(lse, 'lse'), ...shapeArgs(s)),
     attentionBackward: (q, k, v, out, lse, dout, dq, dk, dv, s) =>
-      n.attentionBackward(...attnArgs(q, k, v), f32(out, 'out'), f32(lse, 'lse'), f32(dout, 'dout'), f32(dq, 'dq'),
-        f32(dk, 'dk'), f32(dv, 'dv'), ...shapeArgs(s)),
+      n.attentionBackward(...attnArgs(q, k, v), f32(out, 'out'), f32(lse, 'lse'), f32(dout, 'dout'), ...attnArgs(dq, dk, dv, 'd'),
+        ...shapeArgs(s)),
     crossEntropy: (x, rows, V, t, w, ignore, lse, rowLoss) =>
       n.crossEntropy(f32(x, 'logits'), rows, V, t, opt(w, 'weights'), ignore, f32(lse, 'lse'), f32(rowLoss, 'rowLoss')),
     crossEntropyBackward: (x, rows, V, t, w, ignore, lse, scale, dx) =>

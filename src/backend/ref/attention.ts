@@ -52,15 +52,14 @@ export function attention(q: BTHD, k: BTHD, v: BTHD, out: FArray, lse: FArray, s
   }
 }
 
-export function attentionBackward(q: BTHD, k: BTHD, v: BTHD, out: FArray, _lse: FArray, dout: FArray, dq: FArray,
-  dk: FArray, dv: FArray, s: AttnShape): void {
+export function attentionBackward(q: BTHD, k: BTHD, v: BTHD, out: FArray, _lse: FArray, dout: FArray, dq: BTHD,
+  dk: BTHD, dv: BTHD, s: AttnShape): void {
   const P = new Float64Array(s.Tq * s.Tk), L = new Float64Array(s.Tq), dS = new Float64Array(s.Tq * s.Tk);
   const HD = s.H * s.D;
   for (let b = 0; b < s.B; b++) {
     for (let h = 0; h < s.H; h++) {
       probs(q, k, s, b, h, P, L);
       const oq = (i: number) => (b * s.Tq + i) * HD + h * s.D;
-      const ok = (j: number) => (b * s.Tk + j) * HD + h * s.D;
       for (let i = 0; i < s.Tq; i++) {
         let di = 0;
         for (let d = 0; d < s.D; d++) di += out[oq(i) + d] * dout[oq(i) + d];
@@ -74,7 +73,7 @@ export function attentionBackward(q: BTHD, k: BTHD, v: BTHD, out: FArray, _lse: 
         for (let d = 0; d < s.D; d++) {
           let acc = 0;
           for (let j = 0; j < s.Tk; j++) acc += dS[i * s.Tk + j] * k.data[at(k, b, j, h) + d];
-          dq[oq(i) + d] = s.scale * acc;
+          dq.data[at(dq, b, i, h) + d] = s.scale * acc;
         }
       }
       for (let j = 0; j < s.Tk; j++) {
@@ -84,8 +83,8 @@ export function attentionBackward(q: BTHD, k: BTHD, v: BTHD, out: FArray, _lse: 
             ak += dS[i * s.Tk + j] * q.data[at(q, b, i, h) + d];
             av += P[i * s.Tk + j] * dout[oq(i) + d];
           }
-          dk[ok(j) + d] = s.scale * ak;
-          dv[ok(j) + d] = av;
+          dk.data[at(dk, b, j, h) + d] = s.scale * ak;
+          dv.data[at(dv, b, j, h) + d] = av;
         }
       }
     }

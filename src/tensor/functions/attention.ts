@@ -4,7 +4,7 @@
  * slices of one fused qkv projection. Output (B, Tq, H, D) contiguous. With causal = true,
  * query i sees keys j <= i + (Tk - Tq), which is what decoding with a KV cache needs.
  */
-import type { BTHD } from '../../backend/backend.js';
+import type { AttnShape, BTHD } from '../../backend/backend.js';
 import { record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
 import { floatData, fmt, K, sameFloat } from './util.js';
@@ -23,6 +23,22 @@ function asBTHD(t: Tensor): { view: BTHD; t: Tensor } {
   return { t: u, view: { data: u.data.subarray(u.offset) as Float32Array, sB: u.strides[0], sT: u.strides[1], sH: u.strides[2] } };
 }
 
+/** A (B, T, H, D) view at `offset` into a buffer whose rows hold `rowStride` floats per token. */
+function bthd(data: Tensor['data'], offset: number, T: number, H: number, D: number, rowStride: number): BTHD {
+  return { data: data.subarray(offset) as Float32Array, sB: T * rowStride, sT: rowStride, sH: D };
+}
+
+function checkOpts(B: number, Tq: number, Tk: number, H: number, D: number, q: Tensor, opts: AttentionOpts): AttnShape {
+  const causal = opts.causal ?? false;
+  if (causal && Tq > Tk) throw new RangeError(`attention: causal needs Tq <= Tk, got ${Tq} > ${Tk}`);
+  const mask = opts.keyMask ?? null;
+  if (mask && (mask.ndim !== 2 || mask.shape[0] !== B || mask.shape[1] !== Tk)) {
+    throw new RangeError(`attention: keyMask must be (B, Tk) = [${B}, ${Tk}], got ${fmt(mask.shape)}`);
+  }
+  if (mask) sameFloat(q, mask, 'attention keyMask');
+  return { B, Tq, Tk, H, D, causal, scale: opts.scale ?? 1 / Math.sqrt(D), keyMask: mask ? floatData(mask, 'attention keyMask') : null };
+}
+
 export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOpts = {}): Tensor {
   for (const [t, n] of [[q, 'q'], [k, 'k'], [v, 'v']] as const) {
     t.check(`attention ${n}`);
@@ -35,14 +51,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOpts =
   if (k.shape[0] !== B || k.shape[2] !== H || k.shape[3] !== D || v.shape.some((d, i) => d !== k.shape[i])) {
     throw new RangeError(`attention: q ${fmt(q.shape)}, k ${fmt(k.shape)}, v ${fmt(v.shape)} do not agree`);
   }
-  const causal = opts.causal ?? false;
-  if (causal && Tq > Tk) throw new RangeError(`attention: causal needs Tq <= Tk, got ${Tq} > ${Tk}`);
-  const mask = opts.keyMask ?? null;
-  if (mask && (mask.ndim !== 2 || mask.shape[0] !== B || mask.shape[1] !== Tk)) {
-    throw new RangeError(`attention: keyMask must be (B, Tk) = [${B}, ${Tk}], got ${fmt(mask.shape)}`);
-  }
-  const shape = { B, Tq, Tk, H, D, causal, scale: opts.scale ?? 1 / Math.sqrt(D),
-    keyMask: mask ? floatData(mask, 'attention keyMask') : null };
+  const shape = checkOpts(B, Tq, Tk, H, D, q, opts);
   const Q = asBTHD(q), Kt = asBTHD(k), V = asBTHD(v);
   const out = Tensor.empty([B, Tq, H, D], q.dtype);
   const lse = Tensor.empty([B, H, Tq], q.dtype);
@@ -50,7 +59,34 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOpts =
   return record('attention', out, [q, k, v], (g) => {
     const dq = Tensor.empty(q.shape, q.dtype), dk = Tensor.empty(k.shape, q.dtype), dv = Tensor.empty(v.shape, q.dtype);
     K(q).attentionBackward(Q.view, Kt.view, V.view, out.data as Float32Array, lse.data as Float32Array,
-      floatData(g, 'attention grad'), dq.data as Float32Array, dk.data as Float32Array, dv.data as Float32Array, shape);
+      floatData(g, 'attention grad'), bthd(dq.data, 0, Tq, H, D, H * D), bthd(dk.data, 0, Tk, H, D, H * D),
+      bthd(dv.data, 0, Tk, H, D, H * D), shape);
     return [dq, dk, dv];
+  });
+}
+
+/**
+ * Self-attention straight from a fused projection: qkv (B, T, 3*H*D) laid out [q | k | v] per
+ * token -> (B, T, H*D). The backward writes one dqkv, so no slice/concat copies are needed.
+ */
+export function selfAttention(qkv: Tensor, heads: number, opts: AttentionOpts = {}): Tensor {
+  qkv.check('selfAttention qkv');
+  if (qkv.ndim !== 3 || qkv.shape[2] % (3 * heads) !== 0) {
+    throw new RangeError(`selfAttention: qkv must be (B, T, 3*H*D) with H = ${heads}, got ${fmt(qkv.shape)}`);
+  }
+  const [B, T, C3] = qkv.shape, C = C3 / 3, D = C / heads;
+  const shape = checkOpts(B, T, T, heads, D, qkv, opts);
+  const x = contiguous(qkv);
+  const base = x.data.subarray(x.offset) as Float32Array;
+  const views = [0, 1, 2].map((i) => bthd(base, i * C, T, heads, D, C3));
+  const out = Tensor.empty([B, T, C], qkv.dtype);
+  const lse = Tensor.empty([B, heads, T], qkv.dtype);
+  K(qkv).attention(views[0], views[1], views[2], out.data as Float32Array, lse.data as Float32Array, shape);
+  return record('selfAttention', out, [qkv], (g) => {
+    const d = Tensor.empty([B, T, C3], qkv.dtype);
+    const dv = [0, 1, 2].map((i) => bthd(d.data, i * C, T, heads, D, C3));
+    K(qkv).attentionBackward(views[0], views[1], views[2], out.data as Float32Array, lse.data as Float32Array,
+      floatData(g, 'selfAttention grad'), dv[0], dv[1], dv[2], shape);
+    return [d];
   });
 }
