@@ -57,7 +57,7 @@ function parseArgs(argv: string[]): {
 async function main(): Promise<void> {
   const { cfg, steps, warmup, threads, stockGrads } = parseArgs(process.argv.slice(2));
   const res = await tfjsWasmTrainStep(cfg, { steps, warmup, threads, stockGrads });
-  process.stdout.write(JSON.stringify({ ...res, config: cfg, steps, warmup, stockGrads }) + '\n');
+  process.stdout.write(JSON.stringify({ ...res, peakRssMb: process.resourceUsage().maxRSS / 1024, config: cfg, steps, warmup, stockGrads }) + '\n');
 }
 
 main().catch((err: unknown) => {
