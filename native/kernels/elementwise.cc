@@ -95,6 +95,14 @@ static inline float bop(float x, float y) {
   return x / y;
 }
 
+template <int OP>
+static void binary_1d(const float* A, int64_t sa, const float* B, int64_t sb, float* out, int64_t b, int64_t e) {
+  if (sa == 1 && sb == 1) for (int64_t i = b; i < e; i++) out[i] = bop<OP>(A[i], B[i]);
+  else if (sa == 1 && sb == 0) { float bv = B[0]; for (int64_t i = b; i < e; i++) out[i] = bop<OP>(A[i], bv); }
+  else if (sa == 0 && sb == 1) { float av = A[0]; for (int64_t i = b; i < e; i++) out[i] = bop<OP>(av, B[i]); }
+  else for (int64_t i = b; i < e; i++) out[i] = bop<OP>(A[i * sa], B[i * sb]);
+}
+
 // Inner loop over the last (collapsed) dimension with element strides sa, sb (0 or 1 fast paths).
 template <int OP>
 static void binary_rows(const float* A, const int32_t* aS, const float* B, const int32_t* bS, float* out,
@@ -149,10 +157,23 @@ void k_binary(Args& a) {
   fits(la, amax + 1, "binary a");
   fits(lb, bmax + 1, "binary b");
   fits(lo, total, "binary out");
-  const int64_t rows = total / shape[nd - 1];
-  const int64_t grain = kGrain / shape[nd - 1] + 1;
   A += aOff;
   B += bOff;
+  if (nd == 1) {  // one long row (same-shape or scalar operand): split the elements instead
+    const int64_t sa = aS[0], sb = bS[0];
+    map_parallel(total, [=](int64_t b, int64_t e) {
+      switch (op) {
+        case B_ADD: binary_1d<B_ADD>(A, sa, B, sb, out, b, e); break;
+        case B_SUB: binary_1d<B_SUB>(A, sa, B, sb, out, b, e); break;
+        case B_MUL: binary_1d<B_MUL>(A, sa, B, sb, out, b, e); break;
+        case B_DIV: binary_1d<B_DIV>(A, sa, B, sb, out, b, e); break;
+        default: break;
+      }
+    });
+    return;
+  }
+  const int64_t rows = total / shape[nd - 1];
+  const int64_t grain = kGrain / shape[nd - 1] + 1;
   pool::parallel_for(rows, grain, [&](int64_t r0, int64_t r1) {
     switch (op) {
       case B_ADD: binary_rows<B_ADD>(A, aS, B, bS, out, shape, (int)nd, r0, r1); break;

@@ -5,6 +5,13 @@
 #include "kernels.h"
 #include "../vmath.h"
 
+// out[i] = sum_k x[k * inner + i] for i in [i0, i1)
+static void sum_columns(const float* x, float* out, int64_t n, int64_t inner, int64_t i0, int64_t i1) {
+  for (int64_t i = i0; i < i1; i++) out[i] = x[i];
+  for (int64_t k = 1; k < n; k++)
+    for (int64_t i = i0; i < i1; i++) out[i] += x[k * inner + i];
+}
+
 // reduce(op, x, outer, n, inner, out, argmax|null): op 0 = sum, 1 = max (argmax records the index).
 void k_reduce(Args& a) {
   int op = (int)a.i64(0);
@@ -18,6 +25,15 @@ void k_reduce(Args& a) {
   fits(lx, outer * n * inner, "reduce x");
   fits(lo, outer * inner, "reduce out");
   if (arg) fits(li, outer * inner, "reduce argmax");
+  if (op == 0 && outer < pool::threads() && inner >= 64) {
+    // Few outer slices (e.g. a bias gradient: sum over rows): split the columns instead.
+    for (int64_t o = 0; o < outer; o++) {
+      const float* xp = x + o * n * inner;
+      float* op_ = out + o * inner;
+      pool::parallel_for(inner, 16, [=](int64_t i0, int64_t i1) { sum_columns(xp, op_, n, inner, i0, i1); });
+    }
+    return;
+  }
   pool::parallel_for(outer, (1 << 15) / (n * inner) + 1, [=](int64_t o0, int64_t o1) {
     for (int64_t o = o0; o < o1; o++) {
       const float* xp = x + o * n * inner;

@@ -6,7 +6,9 @@
  * (so every output element matters). The analytic gradient comes from backward(L); the numeric one
  * from the central difference (L(x + h e_i) - L(x - h e_i)) / 2h, evaluated under noGrad for every
  * element of every input. An element passes when |analytic - numeric| <= atol + rtol * |numeric|.
+ * Shared by the test/tensor/gradcheck_*.test.ts files, with their small helpers (constant, gradOf).
  */
+import assert from 'node:assert/strict';
 import {
   add, backward, mul, noGrad, randn, Rng, sum, tapeLength, tidy, Tensor, type Shape,
 } from '../../src/tensor/index.js';
@@ -82,6 +84,20 @@ export function distinctLeaf(shape: Shape, seed: number, spacing = 0.05): Tensor
   for (let i = n - 1; i > 0; i--) { const j = rng.int(i + 1); [perm[i], perm[j]] = [perm[j], perm[i]]; }
   for (let i = 0; i < n; i++) t.data[i] = (perm[i] - n / 2) * spacing;
   return t;
+}
+
+/** A constant f64 tensor (no grad). */
+export function constant(shape: number[], seed: number, map?: (v: number, i: number) => number): Tensor {
+  const t = randn(shape, { rng: new Rng(seed), dtype: 'f64' });
+  if (map) for (let i = 0; i < t.data.length; i++) t.data[i] = map(t.data[i], i);
+  return t;
+}
+
+/** The gradient of a leaf (asserting it exists); sidesteps TS narrowing `.grad` to null after a reset. */
+export function gradOf(t: Tensor): Tensor {
+  const g = t.grad;
+  assert.ok(g, 'expected a gradient');
+  return g;
 }
 
 /**
