@@ -3,6 +3,7 @@
 #include "../pool.h"
 #include "../vmath.h"
 #include "kernels.h"
+#include "../strided.h"
 
 static const int64_t kGrain = 1 << 15;
 
@@ -141,21 +142,11 @@ void k_binary(Args& a) {
   float* out = a.f32(7, &lo);
   const int32_t* shape = a.i32(8, &nd);
   if (op < B_ADD || op > B_DIV) throw std::invalid_argument("binary: unknown op");
-  if (nsa != nd || nsb != nd) throw std::invalid_argument("binary: shape/stride rank mismatch");
-  static const int32_t one = 1, zero = 0;
-  if (nd == 0) { shape = &one; aS = &zero; bS = &zero; nd = 1; }  // a scalar
-  nonneg(aOff, "binary a offset");
-  nonneg(bOff, "binary b offset");
-  for (size_t d = 0; d < nd; d++) { nonneg(aS[d], "binary a stride"); nonneg(bS[d], "binary b stride"); }
-  int64_t total = 1, amax = aOff, bmax = bOff;
-  for (size_t d = 0; d < nd; d++) {
-    if (shape[d] <= 0) return;
-    total *= shape[d];
-    amax += (int64_t)(shape[d] - 1) * aS[d];
-    bmax += (int64_t)(shape[d] - 1) * bS[d];
-  }
-  fits(la, amax + 1, "binary a");
-  fits(lb, bmax + 1, "binary b");
+  Strided sa{aS, nsa, aOff, la, "a"}, sb{bS, nsb, bOff, lb, "b"};
+  const int64_t total = check_strided(shape, nd, {&sa, &sb}, "binary");
+  if (total == 0) return;
+  aS = sa.strides;
+  bS = sb.strides;
   fits(lo, total, "binary out");
   A += aOff;
   B += bOff;
@@ -208,21 +199,11 @@ void k_copy(Args& a) {
   const int32_t* dS = a.i32(5, &n2);
   const int32_t* shape = a.i32(6, &nd);
   bool acc = a.flag(7);
-  if (n1 != nd || n2 != nd) throw std::invalid_argument("copy: shape/stride rank mismatch");
-  static const int32_t one = 1, zero = 0;
-  if (nd == 0) { shape = &one; sS = &zero; dS = &zero; nd = 1; }  // a scalar
-  nonneg(sOff, "copy src offset");
-  nonneg(dOff, "copy dst offset");
-  for (size_t d = 0; d < nd; d++) { nonneg(sS[d], "copy src stride"); nonneg(dS[d], "copy dst stride"); }
-  int64_t total = 1, smax = sOff, dmax = dOff;
-  for (size_t d = 0; d < nd; d++) {
-    if (shape[d] <= 0) return;
-    total *= shape[d];
-    smax += (int64_t)(shape[d] - 1) * sS[d];
-    dmax += (int64_t)(shape[d] - 1) * dS[d];
-  }
-  fits(ls, smax + 1, "copy src");
-  fits(ld, dmax + 1, "copy dst");
+  Strided src{sS, n1, sOff, ls, "src"}, dst{dS, n2, dOff, ld, "dst"};
+  const int64_t total = check_strided(shape, nd, {&src, &dst}, "copy");
+  if (total == 0) return;
+  sS = src.strides;
+  dS = dst.strides;
   const int64_t inner = shape[nd - 1], rows = total / inner;
   const int64_t si = sS[nd - 1], di = dS[nd - 1];
   pool::parallel_for(rows, kGrain / inner + 1, [&](int64_t r0, int64_t r1) {
