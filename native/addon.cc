@@ -7,6 +7,14 @@ static void k_threads(Args& a) {
   if (!a.isNull(0)) pool::set_threads((int)a.i64(0));
 }
 
+extern "C" char* openblas_get_config(void);
+
+static napi_value blas_config(napi_env env, napi_callback_info) {
+  napi_value v;
+  napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
 static napi_value get_threads(napi_env env, napi_callback_info) {
   napi_value v;
   napi_create_int32(env, pool::threads(), &v);
@@ -41,6 +49,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       EXPORT("vqNearest", k_vq_nearest),
       EXPORT("setThreads", k_threads),
       {"getThreads", nullptr, get_threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"blasConfig", nullptr, blas_config, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -4,6 +4,7 @@
 // CM3LEON_NATIVE) before any memory is touched.
 #pragma once
 #include <node_api.h>
+#include <climits>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -13,6 +14,8 @@
     if ((call) != napi_ok) throw std::runtime_error(std::string("N-API call failed at ") \
         + __FILE__ + ":" + std::to_string(__LINE__) + ": " #call);                     \
   } while (0)
+
+static constexpr double kMaxIndex = 1099511627776.0;  // 2^40: no valid size, offset or stride is larger
 
 struct Args {
   napi_env env;
@@ -42,7 +45,7 @@ struct Args {
   }
   float* f32(size_t i, size_t* len = nullptr) { return array<float>(i, napi_float32_array, "Float32Array", len); }
   int32_t* i32(size_t i, size_t* len = nullptr) { return array<int32_t>(i, napi_int32_array, "Int32Array", len); }
-  uint8_t* u8(size_t i, size_t* len = nullptr) { return array<uint8_t>(i, napi_uint8_array, "Uint8Array", len); }
+  double* f64(size_t i, size_t* len = nullptr) { return array<double>(i, napi_float64_array, "Float64Array", len); }
   bool isNull(size_t i) const {
     if (i >= argc) return true;
     napi_valuetype t;
@@ -56,9 +59,36 @@ struct Args {
       throw std::invalid_argument("argument " + std::to_string(i) + " must be a number");
     return v;
   }
-  int64_t i64(size_t i) { return static_cast<int64_t>(num(i)); }
+  // An integer argument (offset, stride, op code): finite, whole, |v| <= 2^40.
+  int64_t i64(size_t i) {
+    double v = num(i);
+    if (!(v == v && v >= -kMaxIndex && v <= kMaxIndex && v == static_cast<double>(static_cast<int64_t>(v))))
+      throw std::invalid_argument("argument " + std::to_string(i) + " must be an integer, got " + std::to_string(v));
+    return static_cast<int64_t>(v);
+  }
+  // A size: a whole number in [0, 2^40].
+  int64_t dim(size_t i) {
+    int64_t v = i64(i);
+    if (v < 0) throw std::invalid_argument("argument " + std::to_string(i) + " is a size and must be >= 0, got " + std::to_string(v));
+    return v;
+  }
   bool flag(size_t i) { return num(i) != 0; }
 };
+
+// Saturating arithmetic for extent checks on non-negative values: an overflow becomes INT64_MAX,
+// which then fails fits() instead of wrapping around to a small, passing number.
+inline int64_t smul(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+template <typename... T>
+inline int64_t smul(int64_t a, int64_t b, T... rest) { return smul(smul(a, b), rest...); }
+inline int64_t sadd(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
+}
+template <typename... T>
+inline int64_t sadd(int64_t a, int64_t b, T... rest) { return sadd(sadd(a, b), rest...); }
 
 // Check that an index range [0, n) fits a typed array of length len.
 inline void fits(size_t len, int64_t n, const char* what) {
@@ -69,6 +99,15 @@ inline void fits(size_t len, int64_t n, const char* what) {
 // Offsets and strides index forward from the start of a typed array: negative ones are rejected.
 inline void nonneg(int64_t v, const char* what) {
   if (v < 0) throw std::out_of_range(std::string(what) + " must be >= 0, got " + std::to_string(v));
+}
+
+// Every id in [0, size) except `skip` (an ignore index) — checked before any write.
+inline void check_ids(const int32_t* ids, int64_t n, int64_t size, const char* what, const char* where,
+                      bool hasSkip = false, int32_t skip = 0) {
+  for (int64_t i = 0; i < n; i++)
+    if (!(hasSkip && ids[i] == skip) && (ids[i] < 0 || ids[i] >= size))
+      throw std::out_of_range(std::string(what) + " " + std::to_string(ids[i]) + " at " + where + " " +
+                              std::to_string(i) + " is out of range [0, " + std::to_string(size) + ")");
 }
 
 typedef void (*KernelFn)(Args&);

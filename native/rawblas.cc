@@ -1,6 +1,7 @@
-// rawblas.cc — benchmark peer only (never used by the engine): Debian's multi-threaded OpenBLAS
-// (pthread build) loaded privately with dlopen(RTLD_DEEPBIND), so `npm run bench -- engine`
-// can time raw cblas_sgemm in the same process as the engine's serial-OpenBLAS + pool GEMM.
+// rawblas.cc — benchmark peer only (never used by the engine): raw cblas_sgemm of Debian's
+// pthread OpenBLAS, called with its own threads, so `npm run bench -- engine` can time it in the
+// same process as the engine's pool-split GEMM. dlopen returns the very library instance the
+// engine links, so the thread setting is shared: bench/rawblas.ts sets it back to 1 after use.
 #include <dlfcn.h>
 #include <string>
 #include "check.h"
@@ -17,7 +18,7 @@ static config_t get_config = nullptr;
 static void load(Args& a) {
   std::string path = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0";
   if (lib) return;
-  lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+  lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!lib) throw std::runtime_error(std::string("rawblas: cannot load ") + path + ": " + dlerror() +
                                      "\nHINT: apt-get install -y libopenblas0-pthread");
   sgemm = (sgemm_t)dlsym(lib, "cblas_sgemm");

@@ -11,6 +11,7 @@ struct Strided {
   int64_t off;
   size_t len;
   const char* name;
+  bool output = false;  // written to: a zero stride over a dim of size > 1 would race
 };
 
 // Checks ranks, non-negative offsets/strides and that every view fits its array. A rank-0
@@ -31,6 +32,8 @@ inline int64_t check_strided(const int32_t*& shape, size_t& nd, std::initializer
     int64_t last = o->off;
     for (size_t d = 0; d < nd; d++) {
       nonneg(o->strides[d], (std::string(kernel) + " " + o->name + " stride").c_str());
+      if (o->output && o->strides[d] == 0 && shape[d] > 1)
+        throw std::invalid_argument(std::string(kernel) + " " + o->name + ": overlapping output (stride 0 over a dim of size > 1)");
       last += (int64_t)(shape[d] - 1) * o->strides[d];
     }
     if (total > 0) fits(o->len, last + 1, (std::string(kernel) + " " + o->name).c_str());

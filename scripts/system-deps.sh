@@ -14,5 +14,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 # Benchmark peers only (npm run bench): PyTorch from Debian. Opt in with CM3LEON_BENCH_DEPS=1.
 if [ "${CM3LEON_BENCH_DEPS:-0}" = 1 ] && ! dpkg -s python3-torch >/dev/null 2>&1; then
+  $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "cm3leon needs Node.js >= 20 with npm (not found on PATH)." >&2
+  exit 1
 fi

@@ -12,7 +12,7 @@ void k_adamw(Args& a) {
   const float* g = a.f32(1, &lg);
   float* m = a.f32(2, &lm);
   float* v = a.f32(3, &lv);
-  int64_t n = a.i64(4);
+  int64_t n = a.dim(4);
   double lr = a.num(5), b1 = a.num(6), b2 = a.num(7), eps = a.num(8), wd = a.num(9);
   int64_t step = a.i64(10);
   fits(lp, n, "adamw param");

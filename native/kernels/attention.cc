@@ -15,13 +15,12 @@ struct View {
   int64_t sB, sT, sH;
 };
 
-static View view(Args& a, int i, const char* name) {
+static View view(Args& a, int i) {
   View v;
   v.p = a.f32(i, &v.len);
   v.sB = a.i64(i + 1);
   v.sT = a.i64(i + 2);
   v.sH = a.i64(i + 3);
-  (void)name;
   return v;
 }
 
@@ -31,10 +30,11 @@ static void check_view(View& v, int64_t B, int64_t T, int64_t H, int64_t D, cons
   nonneg(v.sB, name);
   nonneg(v.sT, name);
   nonneg(v.sH, name);
+  if (B == 0 || T == 0 || H == 0) return;  // empty view
   if (T == 1 && v.sT < D) v.sT = D;
   if (v.sT < D) throw std::invalid_argument(std::string(name) + ": token stride " + std::to_string(v.sT) +
                                             " is smaller than the head size " + std::to_string(D));
-  fits(v.len, (B - 1) * v.sB + (T - 1) * v.sT + (H - 1) * v.sH + D, name);
+  fits(v.len, sadd(smul(B - 1, v.sB), smul(T - 1, v.sT), smul(H - 1, v.sH), D), name);
 }
 
 struct Shape {
@@ -85,22 +85,22 @@ static void probs(const Shape& s, const float* q, int64_t qs, const float* k, in
 
 static Shape parse_shape(Args& a, int i, size_t* maskLen) {
   Shape s;
-  s.B = a.i64(i);
-  s.Tq = a.i64(i + 1);
-  s.Tk = a.i64(i + 2);
-  s.H = a.i64(i + 3);
-  s.D = a.i64(i + 4);
+  s.B = a.dim(i);
+  s.Tq = a.dim(i + 1);
+  s.Tk = a.dim(i + 2);
+  s.H = a.dim(i + 3);
+  s.D = a.dim(i + 4);
   s.causal = a.flag(i + 5);
   s.scale = (float)a.num(i + 6);
   s.mask = a.isNull(i + 7) ? nullptr : a.f32(i + 7, maskLen);
-  if (s.B <= 0 || s.Tq <= 0 || s.Tk <= 0 || s.H <= 0 || s.D <= 0) throw std::invalid_argument("attention: empty shape");
+  if (s.Tk == 0 || s.D == 0) throw std::invalid_argument("attention: needs Tk >= 1 keys and head size D >= 1");
   if (s.causal && s.Tq > s.Tk) throw std::invalid_argument("attention: causal needs Tq <= Tk");
   return s;
 }
 
 // attention(q,qsB,qsT,qsH, k,..., v,..., out, lse, B,Tq,Tk,H,D, causal, scale, keyMask|null)
 void k_attention(Args& a) {
-  View q = view(a, 0, "q"), k = view(a, 4, "k"), v = view(a, 8, "v");
+  View q = view(a, 0), k = view(a, 4), v = view(a, 8);
   size_t lo, ll, lm = 0;
   float* out = a.f32(12, &lo);
   float* lse = a.f32(13, &ll);
@@ -108,10 +108,11 @@ void k_attention(Args& a) {
   check_view(q, s.B, s.Tq, s.H, s.D, "attention q");
   check_view(k, s.B, s.Tk, s.H, s.D, "attention k");
   check_view(v, s.B, s.Tk, s.H, s.D, "attention v");
-  fits(lo, s.B * s.Tq * s.H * s.D, "attention out");
-  fits(ll, s.B * s.H * s.Tq, "attention lse");
-  if (s.mask) fits(lm, s.B * s.Tk, "attention keyMask");
+  fits(lo, smul(s.B, s.Tq, s.H, s.D), "attention out");
+  fits(ll, smul(s.B, s.H, s.Tq), "attention lse");
+  if (s.mask) fits(lm, smul(s.B, s.Tk), "attention keyMask");
   const int64_t HD = s.H * s.D;
+  if (s.B * s.H * s.Tq == 0) return;
   pool::parallel_for(s.B * s.H, 1, [=](int64_t w0, int64_t w1) {
     std::vector<float> P(s.Tq * s.Tk);
     for (int64_t w = w0; w < w1; w++) {
@@ -128,26 +129,27 @@ void k_attention(Args& a) {
 // attentionBackward(q..., k..., v..., out, lse, dout, dq..., dk..., dv..., B,Tq,Tk,H,D, causal, scale, keyMask|null)
 // out/dout are contiguous (B, Tq, H, D); dq/dk/dv are strided views (B, T, H, D), overwritten.
 void k_attention_backward(Args& a) {
-  View q = view(a, 0, "q"), k = view(a, 4, "k"), v = view(a, 8, "v");
+  View q = view(a, 0), k = view(a, 4), v = view(a, 8);
   size_t lo, ll, lg, lm = 0;
   const float* out = a.f32(12, &lo);
   const float* lse = a.f32(13, &ll);
   const float* dout = a.f32(14, &lg);
-  View dq = view(a, 15, "dq"), dk = view(a, 19, "dk"), dv = view(a, 23, "dv");
+  View dq = view(a, 15), dk = view(a, 19), dv = view(a, 23);
   Shape s = parse_shape(a, 27, &lm);
   check_view(q, s.B, s.Tq, s.H, s.D, "attentionBackward q");
   check_view(k, s.B, s.Tk, s.H, s.D, "attentionBackward k");
   check_view(v, s.B, s.Tk, s.H, s.D, "attentionBackward v");
   const int64_t HD = s.H * s.D;
-  fits(lo, s.B * s.Tq * HD, "attentionBackward out");
-  fits(lg, s.B * s.Tq * HD, "attentionBackward dout");
+  fits(lo, smul(s.B, s.Tq, HD), "attentionBackward out");
+  fits(lg, smul(s.B, s.Tq, HD), "attentionBackward dout");
   check_view(dq, s.B, s.Tq, s.H, s.D, "attentionBackward dq");
   check_view(dk, s.B, s.Tk, s.H, s.D, "attentionBackward dk");
   check_view(dv, s.B, s.Tk, s.H, s.D, "attentionBackward dv");
-  fits(ll, s.B * s.H * s.Tq, "attentionBackward lse");
-  if (s.mask) fits(lm, s.B * s.Tk, "attentionBackward keyMask");
+  fits(ll, smul(s.B, s.H, s.Tq), "attentionBackward lse");
+  if (s.mask) fits(lm, smul(s.B, s.Tk), "attentionBackward keyMask");
+  if (s.B * s.H * s.Tq == 0) return;
   pool::parallel_for(s.B * s.H, 1, [=](int64_t w0, int64_t w1) {
-    std::vector<float> P(s.Tq * s.Tk), dP(s.Tq * s.Tk), Di(s.Tq);
+    std::vector<float> P(s.Tq * s.Tk), dP(s.Tq * s.Tk);
     for (int64_t w = w0; w < w1; w++) {
       int64_t b = w / s.H, h = w % s.H;
       const float* qp = q.p + b * q.sB + h * q.sH;

@@ -7,13 +7,6 @@
 #include "../vmath.h"
 #include "kernels.h"
 
-static void check_targets(const int32_t* t, int64_t n, int64_t V, int32_t ignore) {
-  for (int64_t i = 0; i < n; i++)
-    if (t[i] != ignore && (t[i] < 0 || t[i] >= V))
-      throw std::out_of_range("target " + std::to_string(t[i]) + " at row " + std::to_string(i) +
-                              " is out of range [0, " + std::to_string(V) + ")");
-}
-
 // dp = c * softmax(x) given the row log-sum-exp l (zeros when c == 0).
 static void softmax_grad_row(const float* xp, float* dp, int64_t V, float l, float c) {
   if (c == 0) { for (int64_t j = 0; j < V; j++) dp[j] = 0; return; }
@@ -24,18 +17,18 @@ static void softmax_grad_row(const float* xp, float* dp, int64_t V, float l, flo
 void k_cross_entropy(Args& a) {
   size_t lx, lt, lw = 0, ll, lr;
   const float* x = a.f32(0, &lx);
-  int64_t rows = a.i64(1), V = a.i64(2);
+  int64_t rows = a.dim(1), V = a.dim(2);
   const int32_t* t = a.i32(3, &lt);
   const float* w = a.isNull(4) ? nullptr : a.f32(4, &lw);
   int32_t ignore = (int32_t)a.i64(5);
   float* lse = a.f32(6, &ll);
   float* rl = a.f32(7, &lr);
-  fits(lx, rows * V, "crossEntropy logits");
+  fits(lx, smul(rows, V), "crossEntropy logits");
   fits(lt, rows, "crossEntropy targets");
   if (w) fits(lw, rows, "crossEntropy weights");
   fits(ll, rows, "crossEntropy lse");
   fits(lr, rows, "crossEntropy rowLoss");
-  check_targets(t, rows, V, ignore);
+  check_ids(t, rows, V, "target", "row", true, ignore);
   pool::parallel_for(rows, (1 << 14) / (V + 1) + 1, [=](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; r++) {
       const float* xp = x + r * V;
@@ -53,19 +46,19 @@ void k_cross_entropy(Args& a) {
 void k_cross_entropy_backward(Args& a) {
   size_t lx, lt, lw = 0, ll, ld;
   const float* x = a.f32(0, &lx);
-  int64_t rows = a.i64(1), V = a.i64(2);
+  int64_t rows = a.dim(1), V = a.dim(2);
   const int32_t* t = a.i32(3, &lt);
   const float* w = a.isNull(4) ? nullptr : a.f32(4, &lw);
   int32_t ignore = (int32_t)a.i64(5);
   const float* lse = a.f32(6, &ll);
   float scale = (float)a.num(7);
   float* dx = a.f32(8, &ld);
-  fits(lx, rows * V, "crossEntropyBackward logits");
+  fits(lx, smul(rows, V), "crossEntropyBackward logits");
   fits(lt, rows, "crossEntropyBackward targets");
   if (w) fits(lw, rows, "crossEntropyBackward weights");
   fits(ll, rows, "crossEntropyBackward lse");
-  fits(ld, rows * V, "crossEntropyBackward dlogits");
-  check_targets(t, rows, V, ignore);
+  fits(ld, smul(rows, V), "crossEntropyBackward dlogits");
+  check_ids(t, rows, V, "target", "row", true, ignore);
   pool::parallel_for(rows, (1 << 14) / (V + 1) + 1, [=](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; r++) {
       float c = t[r] == ignore ? 0.0f : scale * (w ? w[r] : 1.0f);

@@ -64,7 +64,7 @@ void k_unary(Args& a) {
   size_t lx, lo;
   const float* x = a.f32(1, &lx);
   float* y = a.f32(2, &lo);
-  int64_t n = a.i64(3);
+  int64_t n = a.dim(3);
   if (op < U_NEG || op > U_ABS) throw std::invalid_argument("unary: unknown op");
   fits(lx, n, "unary x");
   fits(lo, n, "unary out");
@@ -79,7 +79,7 @@ void k_unary_backward(Args& a) {
   const float* y = a.f32(2, &l2);
   const float* dy = a.f32(3, &l3);
   float* dx = a.f32(4, &l4);
-  int64_t n = a.i64(5);
+  int64_t n = a.dim(5);
   if (op < U_NEG || op > U_ABS) throw std::invalid_argument("unaryBackward: unknown op");
   fits(l1, n, "unaryBackward x");
   fits(l2, n, "unaryBackward y");
@@ -104,12 +104,11 @@ static void binary_1d(const float* A, int64_t sa, const float* B, int64_t sb, fl
   else for (int64_t i = b; i < e; i++) out[i] = bop<OP>(A[i * sa], B[i * sb]);
 }
 
-// Inner loop over the last (collapsed) dimension with element strides sa, sb (0 or 1 fast paths).
+// Rows of the last (collapsed) dimension; each row is one binary_1d run.
 template <int OP>
 static void binary_rows(const float* A, const int32_t* aS, const float* B, const int32_t* bS, float* out,
                         const int32_t* shape, int nd, int64_t r0, int64_t r1) {
   const int64_t inner = shape[nd - 1];
-  const int64_t sa = aS[nd - 1], sb = bS[nd - 1];
   for (int64_t r = r0; r < r1; r++) {
     int64_t rem = r, ao = 0, bo = 0;
     for (int d = nd - 2; d >= 0; d--) {
@@ -118,13 +117,7 @@ static void binary_rows(const float* A, const int32_t* aS, const float* B, const
       ao += idx * aS[d];
       bo += idx * bS[d];
     }
-    const float* ap = A + ao;
-    const float* bp = B + bo;
-    float* op = out + r * inner;
-    if (sa == 1 && sb == 1) for (int64_t i = 0; i < inner; i++) op[i] = bop<OP>(ap[i], bp[i]);
-    else if (sa == 1 && sb == 0) { float bv = bp[0]; for (int64_t i = 0; i < inner; i++) op[i] = bop<OP>(ap[i], bv); }
-    else if (sa == 0 && sb == 1) { float av = ap[0]; for (int64_t i = 0; i < inner; i++) op[i] = bop<OP>(av, bp[i]); }
-    else for (int64_t i = 0; i < inner; i++) op[i] = bop<OP>(ap[i * sa], bp[i * sb]);
+    binary_1d<OP>(A + ao, aS[nd - 1], B + bo, bS[nd - 1], out + r * inner, 0, inner);
   }
 }
 
@@ -181,7 +174,7 @@ void k_affine(Args& a) {
   size_t lx, lo;
   const float* x = a.f32(0, &lx);
   float* y = a.f32(1, &lo);
-  int64_t n = a.i64(2);
+  int64_t n = a.dim(2);
   float alpha = (float)a.num(3), beta = (float)a.num(4);
   fits(lx, n, "affine x");
   fits(lo, n, "affine out");
@@ -199,7 +192,7 @@ void k_copy(Args& a) {
   const int32_t* dS = a.i32(5, &n2);
   const int32_t* shape = a.i32(6, &nd);
   bool acc = a.flag(7);
-  Strided src{sS, n1, sOff, ls, "src"}, dst{dS, n2, dOff, ld, "dst"};
+  Strided src{sS, n1, sOff, ls, "src"}, dst{dS, n2, dOff, ld, "dst", true};
   const int64_t total = check_strided(shape, nd, {&src, &dst}, "copy");
   if (total == 0) return;
   sS = src.strides;

@@ -4,25 +4,18 @@
 #include "../pool.h"
 #include "kernels.h"
 
-static void check_indices(const int32_t* idx, int64_t n, int64_t size) {
-  for (int64_t i = 0; i < n; i++)
-    if (idx[i] < 0 || idx[i] >= size)
-      throw std::out_of_range("index " + std::to_string(idx[i]) + " at position " + std::to_string(i) +
-                              " is out of range [0, " + std::to_string(size) + ")");
-}
-
 // gather(src, outer, size, inner, idx, nIdx, out): out[o, j, :] = src[o, idx[j], :]
 void k_gather(Args& a) {
   size_t ls, li, lo;
   const float* src = a.f32(0, &ls);
-  int64_t outer = a.i64(1), size = a.i64(2), inner = a.i64(3);
+  int64_t outer = a.dim(1), size = a.dim(2), inner = a.dim(3);
   const int32_t* idx = a.i32(4, &li);
-  int64_t n = a.i64(5);
+  int64_t n = a.dim(5);
   float* out = a.f32(6, &lo);
-  fits(ls, outer * size * inner, "gather src");
+  fits(ls, smul(outer, size, inner), "gather src");
   fits(li, n, "gather idx");
-  fits(lo, outer * n * inner, "gather out");
-  check_indices(idx, n, size);
+  fits(lo, smul(outer, n, inner), "gather out");
+  check_ids(idx, n, size, "index", "position");
   pool::parallel_for(outer * n, (1 << 14) / (inner + 1) + 1, [=](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; r++) {
       int64_t o = r / n, j = r % n;
@@ -38,14 +31,14 @@ void k_gather(Args& a) {
 void k_scatter_add(Args& a) {
   size_t lg, li, ld;
   const float* g = a.f32(0, &lg);
-  int64_t outer = a.i64(1), size = a.i64(2), inner = a.i64(3);
+  int64_t outer = a.dim(1), size = a.dim(2), inner = a.dim(3);
   const int32_t* idx = a.i32(4, &li);
-  int64_t n = a.i64(5);
+  int64_t n = a.dim(5);
   float* d = a.f32(6, &ld);
-  fits(lg, outer * n * inner, "scatterAdd grad");
+  fits(lg, smul(outer, n, inner), "scatterAdd grad");
   fits(li, n, "scatterAdd idx");
-  fits(ld, outer * size * inner, "scatterAdd out");
-  check_indices(idx, n, size);
+  fits(ld, smul(outer, size, inner), "scatterAdd out");
+  check_ids(idx, n, size, "index", "position");
   pool::parallel_for(inner, inner * outer * n >= (1 << 15) ? 16 : inner, [=](int64_t c0, int64_t c1) {
     for (int64_t o = 0; o < outer; o++)
       for (int64_t j = 0; j < n; j++) {

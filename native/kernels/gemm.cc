@@ -9,7 +9,7 @@
 
 static int64_t extent(bool trans, int64_t rows, int64_t cols, int64_t ld) {
   // op(X) is rows x cols; stored X is (trans ? cols x rows : rows x cols) with leading dim ld.
-  return trans ? (cols - 1) * ld + rows : (rows - 1) * ld + cols;
+  return trans ? sadd(smul(cols - 1, ld), rows) : sadd(smul(rows - 1, ld), cols);
 }
 
 void sgemm_one(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
@@ -66,11 +66,11 @@ void k_gemm(Args& a) {
   int64_t bOff = a.i64(3);
   float* C = a.f32(4, &lc);
   int64_t cOff = a.i64(5);
-  int64_t M = a.i64(6), N = a.i64(7), K = a.i64(8);
+  int64_t M = a.dim(6), N = a.dim(7), K = a.dim(8);
   bool ta = a.flag(9), tb = a.flag(10);
   int64_t lda = a.i64(11), ldb = a.i64(12), ldc = a.i64(13);
   float alpha = (float)a.num(14), beta = (float)a.num(15);
-  int64_t batch = a.i64(16), sA = a.i64(17), sB = a.i64(18), sC = a.i64(19);
+  int64_t batch = a.dim(16), sA = a.i64(17), sB = a.i64(18), sC = a.i64(19);
   if (M < 0 || N < 0 || K < 0 || batch < 0) throw std::invalid_argument("gemm: negative size");
   if (M == 0 || N == 0 || batch == 0) return;
   for (int64_t v : {aOff, bOff, cOff, sA, sB, sC}) nonneg(v, "gemm offset/stride");
@@ -78,15 +78,16 @@ void k_gemm(Args& a) {
   ldb = fix_ld(ldb, tb ? N : K, tb ? K : N, "gemm ldb");
   ldc = fix_ld(ldc, M, N, "gemm ldc");
   if (K == 0) {  // C = beta * C
-    fits(lc, cOff + (batch - 1) * sC + extent(false, M, N, ldc), "gemm C");
+    fits(lc, sadd(cOff, smul(batch - 1, sC), extent(false, M, N, ldc)), "gemm C");
     for (int64_t b = 0; b < batch; b++)
       for (int64_t i = 0; i < M; i++)
         for (int64_t j = 0; j < N; j++) { float& c = C[cOff + b * sC + i * ldc + j]; c = beta == 0 ? 0.0f : beta * c; }
     return;
   }
-  fits(la, aOff + (batch - 1) * sA + extent(ta, M, K, lda), "gemm A");
-  fits(lb, bOff + (batch - 1) * sB + extent(tb, K, N, ldb), "gemm B");
-  fits(lc, cOff + (batch - 1) * sC + extent(false, M, N, ldc), "gemm C");
+  if (batch > 1 && sC < extent(false, M, N, ldc)) throw std::invalid_argument("gemm C: batches overlap (strideC too small)");
+  fits(la, sadd(aOff, smul(batch - 1, sA), extent(ta, M, K, lda)), "gemm A");
+  fits(lb, sadd(bOff, smul(batch - 1, sB), extent(tb, K, N, ldb)), "gemm B");
+  fits(lc, sadd(cOff, smul(batch - 1, sC), extent(false, M, N, ldc)), "gemm C");
   if (batch == 1) {
     sgemm_parallel(ta, tb, M, N, K, alpha, A + aOff, lda, B + bOff, ldb, beta, C + cOff, ldc);
     return;

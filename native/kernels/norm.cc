@@ -17,10 +17,10 @@ void k_layer_norm(Args& a) {
   float* y = a.f32(3, &lo);
   float* mean = a.f32(4, &lm);
   float* rstd = a.f32(5, &lr);
-  int64_t rows = a.i64(6), n = a.i64(7);
+  int64_t rows = a.dim(6), n = a.dim(7);
   float eps = (float)a.num(8);
-  fits(lx, rows * n, "layerNorm x");
-  fits(lo, rows * n, "layerNorm out");
+  fits(lx, smul(rows, n), "layerNorm x");
+  fits(lo, smul(rows, n), "layerNorm out");
   fits(lm, rows, "layerNorm mean");
   fits(lr, rows, "layerNorm rstd");
   if (w) fits(lw, n, "layerNorm weight");
@@ -67,10 +67,10 @@ void k_layer_norm_backward(Args& a) {
   float* dx = a.f32(5, &ld);
   float* dw = a.isNull(6) ? nullptr : a.f32(6, &ldw);
   float* db = a.isNull(7) ? nullptr : a.f32(7, &ldb);
-  int64_t rows = a.i64(8), n = a.i64(9);
-  fits(lx, rows * n, "layerNormBackward x");
-  fits(lg, rows * n, "layerNormBackward dy");
-  fits(ld, rows * n, "layerNormBackward dx");
+  int64_t rows = a.dim(8), n = a.dim(9);
+  fits(lx, smul(rows, n), "layerNormBackward x");
+  fits(lg, smul(rows, n), "layerNormBackward dy");
+  fits(ld, smul(rows, n), "layerNormBackward dx");
   fits(lm, rows, "layerNormBackward mean");
   fits(lr, rows, "layerNormBackward rstd");
   if (w) fits(lw, n, "layerNormBackward weight");
@@ -107,10 +107,10 @@ void k_rms_norm(Args& a) {
   const float* w = a.isNull(1) ? nullptr : a.f32(1, &lw);
   float* y = a.f32(2, &lo);
   float* rstd = a.f32(3, &lr);
-  int64_t rows = a.i64(4), n = a.i64(5);
+  int64_t rows = a.dim(4), n = a.dim(5);
   float eps = (float)a.num(6);
-  fits(lx, rows * n, "rmsNorm x");
-  fits(lo, rows * n, "rmsNorm out");
+  fits(lx, smul(rows, n), "rmsNorm x");
+  fits(lo, smul(rows, n), "rmsNorm out");
   fits(lr, rows, "rmsNorm rstd");
   if (w) fits(lw, n, "rmsNorm weight");
   pool::parallel_for(rows, kRowGrain, [=](int64_t r0, int64_t r1) {
@@ -135,10 +135,10 @@ void k_rms_norm_backward(Args& a) {
   const float* dy = a.f32(3, &lg);
   float* dx = a.f32(4, &ld);
   float* dw = a.isNull(5) ? nullptr : a.f32(5, &ldw);
-  int64_t rows = a.i64(6), n = a.i64(7);
-  fits(lx, rows * n, "rmsNormBackward x");
-  fits(lg, rows * n, "rmsNormBackward dy");
-  fits(ld, rows * n, "rmsNormBackward dx");
+  int64_t rows = a.dim(6), n = a.dim(7);
+  fits(lx, smul(rows, n), "rmsNormBackward x");
+  fits(lg, smul(rows, n), "rmsNormBackward dy");
+  fits(ld, smul(rows, n), "rmsNormBackward dx");
   fits(lr, rows, "rmsNormBackward rstd");
   if (w) fits(lw, n, "rmsNormBackward weight");
   if (dw) fits(ldw, n, "rmsNormBackward dw");

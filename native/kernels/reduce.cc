@@ -17,14 +17,15 @@ void k_reduce(Args& a) {
   int op = (int)a.i64(0);
   size_t lx, lo, li = 0;
   const float* x = a.f32(1, &lx);
-  int64_t outer = a.i64(2), n = a.i64(3), inner = a.i64(4);
+  int64_t outer = a.dim(2), n = a.dim(3), inner = a.dim(4);
   float* out = a.f32(5, &lo);
   int32_t* arg = a.isNull(6) ? nullptr : a.i32(6, &li);
   if (op != 0 && op != 1) throw std::invalid_argument("reduce: unknown op");
   if (n <= 0) throw std::invalid_argument("reduce: empty axis");
-  fits(lx, outer * n * inner, "reduce x");
-  fits(lo, outer * inner, "reduce out");
-  if (arg) fits(li, outer * inner, "reduce argmax");
+  fits(lx, smul(outer, n, inner), "reduce x");
+  fits(lo, smul(outer, inner), "reduce out");
+  if (arg) fits(li, smul(outer, inner), "reduce argmax");
+  if (outer == 0 || inner == 0) return;
   if (op == 0 && outer < pool::threads() && inner >= 64) {
     // Few outer slices (e.g. a bias gradient: sum over rows): split the columns instead.
     for (int64_t o = 0; o < outer; o++) {
@@ -42,9 +43,7 @@ void k_reduce(Args& a) {
         if (inner == 1) {
           op_[0] = row_sum(xp, n);
         } else {
-          for (int64_t i = 0; i < inner; i++) op_[i] = xp[i];
-          for (int64_t k = 1; k < n; k++)
-            for (int64_t i = 0; i < inner; i++) op_[i] += xp[k * inner + i];
+          sum_columns(xp, op_, n, inner, 0, inner);
         }
       } else {
         int32_t* ap = arg ? arg + o * inner : nullptr;
@@ -63,12 +62,12 @@ void k_reduce(Args& a) {
   });
 }
 
-// sumSquares(x, n, out: Float32Array(1)) — accumulated in double.
+// sumSquares(x, n, out: Float64Array(1)) — 16 float lanes per thread, combined in double.
 void k_sum_squares(Args& a) {
   size_t lx, lo;
   const float* x = a.f32(0, &lx);
-  int64_t n = a.i64(1);
-  float* out = a.f32(2, &lo);
+  int64_t n = a.dim(1);
+  double* out = a.f64(2, &lo);
   fits(lx, n, "sumSquares x");
   fits(lo, 1, "sumSquares out");
   double part[64] = {0};
@@ -88,5 +87,5 @@ void k_sum_squares(Args& a) {
   });
   double s = 0;
   for (int t = 0; t < T; t++) s += part[t];
-  out[0] = (float)s;
+  out[0] = s;
 }

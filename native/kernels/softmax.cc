@@ -38,10 +38,10 @@ void k_softmax(Args& a) {
   size_t lx, lo;
   const float* x = a.f32(0, &lx);
   float* y = a.f32(1, &lo);
-  int64_t rows = a.i64(2), n = a.i64(3);
+  int64_t rows = a.dim(2), n = a.dim(3);
   bool lg = a.flag(4);
-  fits(lx, rows * n, "softmax x");
-  fits(lo, rows * n, "softmax out");
+  fits(lx, smul(rows, n), "softmax x");
+  fits(lo, smul(rows, n), "softmax out");
   pool::parallel_for(rows, (1 << 14) / (n + 1) + 1, [=](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; r++) softmax_row(x + r * n, y + r * n, n, lg);
   });
@@ -53,11 +53,11 @@ void k_softmax_backward(Args& a) {
   const float* y = a.f32(0, &l1);
   const float* dy = a.f32(1, &l2);
   float* dx = a.f32(2, &l3);
-  int64_t rows = a.i64(3), n = a.i64(4);
+  int64_t rows = a.dim(3), n = a.dim(4);
   bool lg = a.flag(5);
-  fits(l1, rows * n, "softmaxBackward y");
-  fits(l2, rows * n, "softmaxBackward dy");
-  fits(l3, rows * n, "softmaxBackward dx");
+  fits(l1, smul(rows, n), "softmaxBackward y");
+  fits(l2, smul(rows, n), "softmaxBackward dy");
+  fits(l3, smul(rows, n), "softmaxBackward dx");
   pool::parallel_for(rows, (1 << 14) / (n + 1) + 1, [=](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; r++) softmax_backward_row(y + r * n, dy + r * n, dx + r * n, n, lg);
   });

@@ -9,13 +9,13 @@
 void k_vq_nearest(Args& a) {
   size_t lx, lc, li, ld;
   const float* x = a.f32(0, &lx);
-  int64_t N = a.i64(1), D = a.i64(2);
+  int64_t N = a.dim(1), D = a.dim(2);
   const float* c = a.f32(3, &lc);
-  int64_t K = a.i64(4);
+  int64_t K = a.dim(4);
   int32_t* idx = a.i32(5, &li);
   float* dist = a.f32(6, &ld);
-  fits(lx, N * D, "vqNearest x");
-  fits(lc, K * D, "vqNearest codebook");
+  fits(lx, smul(N, D), "vqNearest x");
+  fits(lc, smul(K, D), "vqNearest codebook");
   fits(li, N, "vqNearest idx");
   fits(ld, N, "vqNearest dist");
   if (K <= 0 || D <= 0) throw std::invalid_argument("vqNearest: empty codebook");

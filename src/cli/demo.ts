@@ -3,8 +3,7 @@
  * (AdamW, warmup + cosine, clipping), report loss and tokens/s, save an atomic safetensors
  * checkpoint and print a sample. Proves the whole stack end to end in about a minute.
  */
-import { readFileSync } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { getBackend } from '../backend/index.js';
 import { saveCheckpoint } from '../io/checkpoint.js';

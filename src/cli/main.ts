@@ -46,10 +46,12 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
-function num(v: string | undefined, name: string, def: number, min = 1): number {
+function num(v: string | undefined, name: string, def: number, min = 1, integer = true): number {
   if (v === undefined) return def;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min) fail(`--${name} must be a number >= ${min}, got "${v}"`);
+  if (v.trim() === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+    fail(`--${name} must be ${integer ? 'a whole number' : 'a number'} >= ${min}, got "${v}"`);
+  }
   return n;
 }
 
@@ -76,7 +78,8 @@ export function main(argv: string[]): void {
   }
   if (cmd === 'info') {
     const native = tryLoadNative();
-    process.stdout.write(`backend: ${getBackend().name}\nnative addon: ${native ? `loaded, ${native.getThreads()} threads` : 'not built'}\n`);
+    process.stdout.write(`backend: ${getBackend().name}\nnative addon: ${native ? `loaded, ${native.getThreads()} threads` : 'not built'}\n` +
+      (native ? `BLAS: ${native.blasConfig()} (one thread per pool thread)\n` : ''));
     return;
   }
   if (cmd === 'demo') {
@@ -90,7 +93,7 @@ export function main(argv: string[]): void {
     const text = v.text ?? join(projectRoot(), 'README.md');
     if (!existsSync(text)) fail(`--text: ${text} does not exist`);
     const r = runDemo({
-      text, model, steps: num(v.steps, 'steps', 300), batch: num(v.batch, 'batch', 8), lr: num(v.lr, 'lr', 3e-3, 0),
+      text, model, steps: num(v.steps, 'steps', 300), batch: num(v.batch, 'batch', 8), lr: num(v.lr, 'lr', 3e-3, 0, false),
       out: v.out ?? 'runs/demo/model.safetensors', sample: num(v.sample, 'sample', 200, 0), seed: num(v.seed, 'seed', 1, 0),
     });
     process.stdout.write(`loss ${r.firstLoss.toFixed(3)} -> ${r.lastLoss.toFixed(3)}, ${Math.round(r.tokensPerSec)} tokens/s\n` +

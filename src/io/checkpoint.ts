@@ -65,7 +65,9 @@ export function loadCheckpoint(path: string, model: Module, optimizer?: AdamW): 
   model.loadStateDict(params);
   if (optimizer) {
     if (optim.size === 0) throw new Error(`${path}: holds no optimizer state`);
-    optimizer.loadStateTensors(optim, Number(file.metadata.optimizer_step ?? 0));
+    const step = Number(file.metadata.optimizer_step);
+    if (!Number.isInteger(step) || step < 0) throw new SafetensorsError(`${path}: bad optimizer_step "${file.metadata.optimizer_step}"`);
+    optimizer.loadStateTensors(optim, step);
   }
   return {
     config: file.metadata.config ? JSON.parse(file.metadata.config) : null,

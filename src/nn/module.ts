@@ -5,11 +5,22 @@
 import { Tensor } from '../tensor/index.js';
 import { fmt } from '../tensor/functions/util.js';
 
-/** Mark t as a trainable parameter: requires grad, survives tidy(). */
+/** Mark t as a trainable parameter: requires grad, survives tidy(). Must own contiguous float storage. */
 export function parameter(t: Tensor, name = ''): Tensor {
+  if (t.base || !t.isContiguous() || t.offset !== 0 || t.dtype === 'i32' || t.fromOp) {
+    throw new TypeError(`parameter ${name || '#' + t.id}: needs a float tensor that owns contiguous storage (not a view or an op result)`);
+  }
   t.requiresGrad = true;
   t.name = name;
   return t.keep();
+}
+
+/** Drop the gradients of `params`, returning their buffers to the pool. */
+export function releaseGrads(params: Iterable<Tensor>): void {
+  for (const p of params) {
+    p.grad?.release();
+    p.grad = null;
+  }
 }
 
 export abstract class Module {
@@ -69,7 +80,7 @@ export abstract class Module {
 
   /** Drop gradients; their buffers go back to the pool for the next backward. */
   zeroGrad(): void {
-    for (const p of this.parameters()) { p.grad?.release(); p.grad = null; }
+    releaseGrads(this.parameters());
   }
 
   train(on = true): this {

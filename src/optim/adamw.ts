@@ -3,6 +3,7 @@
  * parameter; parameters can opt out of decay (biases, norms) through `decay`.
  */
 import { kernelsFor } from '../backend/index.js';
+import { releaseGrads } from '../nn/module.js';
 import { Tensor, zeros } from '../tensor/index.js';
 
 export interface AdamWOpts {
@@ -54,7 +55,7 @@ export class AdamW {
 
   /** Drop gradients; their buffers go back to the pool for the next backward. */
   zeroGrad(): void {
-    for (const s of this.slots) { s.p.grad?.release(); s.p.grad = null; }
+    releaseGrads(this.slots.map((s) => s.p));
   }
 
   /** Optimizer state tensors by name (for checkpoints): `<param>.m`, `<param>.v`. */
@@ -65,6 +66,7 @@ export class AdamW {
   }
 
   loadStateTensors(state: Map<string, Tensor>, stepCount: number): void {
+    if (!Number.isInteger(stepCount) || stepCount < 0) throw new RangeError(`AdamW: step count must be an integer >= 0, got ${stepCount}`);
     for (const s of this.slots) {
       const m = state.get(`${s.name}.m`), v = state.get(`${s.name}.v`);
       if (!m || !v || m.size !== s.p.size || v.size !== s.p.size) throw new Error(`AdamW: missing or mis-shaped state for ${s.name}`);

@@ -13,9 +13,12 @@ export interface Node {
   readonly inputs: Tensor[];
   readonly output: Tensor;
   readonly backward: BackwardFn;
+  /** Recording order; tidy() drops the nodes recorded inside it by this number. */
+  readonly seq: number;
 }
 
 let tape: Node[] = [];
+let nextSeq = 0;
 let gradEnabled = true;
 
 export function isGradEnabled(): boolean {
@@ -37,9 +40,14 @@ export function noGrad<T>(fn: () => T): T {
 export function record(name: string, output: Tensor, inputs: Tensor[], backward: BackwardFn): Tensor {
   if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return output;
   output.requiresGrad = true;
-  const node: Node = { name, inputs, output, backward };
+  output.fromOp = true;
+  const node: Node = { name, inputs, output, backward, seq: nextSeq++ };
   output.node = node;
   tape.push(node);
+  if (tape.length === 1_000_000) {
+    process.emitWarning('cm3leon: the autograd tape holds 1,000,000 ops. Forward passes that never reach ' +
+      'backward() stay recorded until their tidy() ends: wrap each step in tidy(), or use noGrad() for inference.');
+  }
   return output;
 }
 
@@ -47,11 +55,23 @@ export function tapeLength(): number {
   return tape.length;
 }
 
-/** Forget recorded ops (after backward, or to abandon a forward pass). */
-export function clearTape(): void {
-  for (const n of tape) n.output.node = null;
-  tape = [];
+/** Drop the given nodes (or all) from the tape; their outputs' graphs are released. */
+function release(drop: (n: Node) => boolean): void {
+  const keep: Node[] = [];
+  for (const n of tape) {
+    if (drop(n)) n.output.node = null;
+    else keep.push(n);
+  }
+  tape = keep;
 }
+
+/** Forget every recorded op (to abandon a forward pass). */
+export function clearTape(): void {
+  release(() => true);
+}
+
+const RELEASED = 'the graph of this tensor was already released: backward() ran through it, or the tidy() ' +
+  'that recorded it ended (HINT: run forward and backward inside the same tidy(), once per forward pass)';
 
 /** Hooks the tensor functions module registers (avoids an import cycle). */
 export interface GradMath {
@@ -67,21 +87,24 @@ export function registerGradMath(m: GradMath): void {
 
 /**
  * Backpropagate from `root` (a scalar unless `grad` is given). Leaf tensors with requiresGrad get
- * their gradient added to .grad (owned, contiguous, kept). The tape is cleared afterwards.
+ * their gradient added to .grad (owned, contiguous, kept). The nodes this pass ran through are
+ * removed from the tape (a second backward through them throws); other recorded graphs stay.
  */
 export function backward(root: Tensor, grad?: Tensor): void {
   if (!math) throw new Error('autograd: tensor functions not loaded');
   const m = math;
   if (!root.requiresGrad) throw new Error('backward(): the tensor does not require grad (no recorded op leads to it)');
+  if (!root.node && root.fromOp) throw new Error(`backward(): ${RELEASED}`);
   if (!grad && root.size !== 1) {
     throw new RangeError(`backward() without a gradient needs a scalar, got shape [${root.shape.join(', ')}]`);
   }
+  const used = new Set<Node>();
   noGrad(() => {
     const grads = new Map<Tensor, Tensor>();
     const accumulate = (t: Tensor, g: Tensor) => {
       if (g.size !== t.size) throw new Error(`autograd: gradient shape [${g.shape}] does not match [${t.shape}]`);
       if (!t.node) {
-        if (!t.requiresGrad) return;
+        if (t.fromOp) throw new Error(`backward(): the gradient reached a tensor whose ${RELEASED.slice(4)}`);
         if (!t.grad) t.grad = m.clone(g).keep();
         else m.addInPlace(t.grad, g);
         return;
@@ -97,6 +120,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
       const g = grads.get(node.output);
       if (!g) continue;
       grads.delete(node.output);
+      used.add(node);
       const gs = node.backward(g);
       for (let j = 0; j < node.inputs.length; j++) {
         const gi = gs[j];
@@ -105,22 +129,25 @@ export function backward(root: Tensor, grad?: Tensor): void {
       }
     }
   });
-  clearTape();
+  release((n) => used.has(n));
 }
 
 /**
  * Run fn in a memory scope: every tensor created inside and not returned (or kept) is disposed and
  * its buffer reused. Returned values may be a tensor, an array/object of tensors, or plain data.
+ * Ops recorded inside are dropped from the tape at the end (their tensors are gone), so call
+ * backward() inside the same tidy as the forward pass.
  */
 export function tidy<T>(fn: () => T): T {
   pushScope();
+  const firstSeq = nextSeq;
+  const dropInner = (n: Node) => n.seq >= firstSeq;
   let result: T;
-  const before = tape.length;
   try {
     result = fn();
   } catch (e) {
+    release(dropInner);
     popScope(new Set());
-    tape.length = Math.min(tape.length, before);
     throw e;
   }
   const keep = new Set<Disposable>();
@@ -130,11 +157,7 @@ export function tidy<T>(fn: () => T): T {
     for (const x of Array.isArray(v) ? v : Object.values(v)) visit(x, depth + 1);
   };
   visit(result, 0);
-  // Recorded ops whose tensors are being disposed can no longer run backward.
-  if (tape.length > before) {
-    for (let i = before; i < tape.length; i++) tape[i].output.node = null;
-    tape.length = before;
-  }
+  release(dropInner);
   popScope(keep);
   return result;
 }

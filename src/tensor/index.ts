@@ -13,10 +13,8 @@ registerGradMath({
   addInPlace,
   ones,
   clone: (t: Tensor) => {
-    const c = contiguous(t);
-    if (c !== t && c.offset === 0 && c.base === null) return c;
     const out = Tensor.empty(t.shape, t.dtype);
-    out.data.set(c.flat());
+    out.data.set(contiguous(t).flat());
     return out;
   },
 });
@@ -24,7 +22,7 @@ registerGradMath({
 export { Tensor, sizeOf, type Shape } from './tensor.js';
 export { backward, clearTape, isGradEnabled, noGrad, tapeLength, tidy } from './autograd.js';
 export { Rng } from './random.js';
-export { clearPool, poolStats, type DType } from './storage.js';
+export { clearPool, poolStats, setPoolCap, type DType } from './storage.js';
 export * from './functions/arith.js';
 export * from './functions/attention.js';
 export * from './functions/create.js';

@@ -8,6 +8,13 @@ export type Storage = Float32Array | Float64Array | Int32Array;
 
 const pool = new Map<string, Storage[]>();
 let pooledBytes = 0;
+/** Bytes the pool may hold (CM3LEON_POOL_MB; default 4 GiB): beyond it buffers go to the GC. */
+let poolCap = (Number(process.env.CM3LEON_POOL_MB) || 4096) * 2 ** 20;
+
+export function setPoolCap(bytes: number): void {
+  poolCap = bytes;
+  if (pooledBytes > poolCap) clearPool();
+}
 
 function makeArray(dtype: DType, n: number): Storage {
   return dtype === 'f32' ? new Float32Array(n) : dtype === 'f64' ? new Float64Array(n) : new Int32Array(n);
@@ -26,7 +33,7 @@ export function allocStorage(dtype: DType, n: number, zero: boolean): Storage {
 }
 
 export function releaseStorage(dtype: DType, buf: Storage): void {
-  if (buf.length === 0) return;
+  if (buf.length === 0 || pooledBytes + buf.byteLength > poolCap) return;
   const key = `${dtype}:${buf.length}`;
   let list = pool.get(key);
   if (!list) pool.set(key, (list = []));
@@ -54,10 +61,6 @@ const scopes: Disposable[][] = [];
 export function track(t: Disposable): void {
   const top = scopes[scopes.length - 1];
   if (top) top.push(t);
-}
-
-export function inScope(): boolean {
-  return scopes.length > 0;
 }
 
 export function pushScope(): void {

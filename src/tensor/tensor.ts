@@ -41,6 +41,8 @@ export class Tensor {
   requiresGrad = false;
   grad: Tensor | null = null;
   node: Node | null = null;
+  /** Produced by a recorded op (not a leaf); with node === null its graph has been released. */
+  fromOp = false;
   name = '';
   kept = false;
   disposed = false;
@@ -75,7 +77,7 @@ export class Tensor {
   }
 
   check(what = 'tensor'): this {
-    if (this.disposed) {
+    if (this.disposed || this.base?.disposed) {
       throw new Error(`${what} ${this.name || '#' + this.id} was disposed: it was created inside tidy() and not ` +
         'returned or kept (HINT: return it from the tidy callback or call keep()).');
     }
@@ -88,7 +90,7 @@ export class Tensor {
     if (this.isContiguous()) {
       return this.offset === 0 && this.data.length === this.size ? this.data : this.data.subarray(this.offset, this.offset + this.size);
     }
-    const out = allocStorage(this.dtype, this.size, false);
+    const out = this.dtype === 'f32' ? new Float32Array(this.size) : this.dtype === 'f64' ? new Float64Array(this.size) : new Int32Array(this.size);
     const idx = new Array<number>(this.ndim).fill(0);
     for (let i = 0; i < this.size; i++) {
       let o = this.offset;

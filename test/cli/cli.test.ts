@@ -19,7 +19,7 @@ test('--help explains the commands', () => {
 });
 
 test('bad input exits 2 with a message', () => {
-  for (const [args, msg] of [[['frobnicate'], /unknown command/], [['demo', '--steps', 'x'], /--steps must be a number/],
+  for (const [args, msg] of [[['frobnicate'], /unknown command/], [['demo', '--steps', 'x'], /--steps must be a whole number/],
     [['demo', '--set', 'depth=3'], /unknown model key "depth"/], [['demo', '--text', '/no/such/file'], /does not exist/],
     [['--bogus'], /Unknown option/]] as const) {
     const r = run(...args);

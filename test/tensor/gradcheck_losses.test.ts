@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   backward, crossEntropy, dropout, exp, l1, l2Normalize, mse, mul, noGrad, Rng, straightThrough, sum, tensor,
-  vectorQuantize,
+  tidy, vectorQuantize,
 } from '../../src/tensor/index.js';
 import { awayFromZero, constant, gradcheck, gradOf, leaf } from '../helpers/gradcheck.js';
 
@@ -68,15 +68,16 @@ test('straightThrough: forward is q, gradient is the identity to x', () => {
   const x = leaf([3, 4], 133);
   const q = constant([3, 4], 134);
   const R = constant([3, 4], 135);
-  const out = straightThrough(x, q);
-  assert.deepEqual(out.toArray(), q.toArray());
-  backward(sum(mul(out, R)));
+  tidy(() => {
+    const out = straightThrough(x, q);
+    assert.deepEqual(out.toArray(), q.toArray());
+    backward(sum(mul(out, R)));
+  });
   assert.ok(x.grad);
   assert.deepEqual(x.grad.toArray(), R.toArray());
   x.grad = null;
   // When q depends on x too, straight-through still passes exactly the incoming gradient to x.
-  const out2 = straightThrough(x, exp(x));
-  backward(sum(mul(out2, R)));
+  tidy(() => backward(sum(mul(straightThrough(x, exp(x)), R))));
   assert.deepEqual(gradOf(x).toArray(), R.toArray());
   x.grad = null;
 });
@@ -98,9 +99,11 @@ test('gradcheck vectorQuantize', () => {
   x.requiresGrad = true;
   codebook.requiresGrad = true;
   const R = constant([2, 3, Dv], 138);
-  const { quantized } = vectorQuantize(x, codebook);
-  assert.deepEqual(quantized.toArray(), noGrad(() => vectorQuantize(x, codebook).codes.toArray()));
-  backward(sum(mul(quantized, R)));
+  tidy(() => {
+    const { quantized } = vectorQuantize(x, codebook);
+    assert.deepEqual(quantized.toArray(), noGrad(() => vectorQuantize(x, codebook).codes.toArray()));
+    backward(sum(mul(quantized, R)));
+  });
   assert.ok(x.grad);
   assert.deepEqual(x.grad.toArray(), R.toArray());
   assert.equal(codebook.grad, null);

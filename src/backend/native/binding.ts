@@ -20,7 +20,7 @@ export interface NativeAddon {
   affine(x: F, out: F, n: number, alpha: number, beta: number): void;
   copy(src: F, sOff: number, sS: I, dst: F, dOff: number, dS: I, shape: I, acc: number): void;
   reduce(op: number, x: F, outer: number, n: number, inner: number, out: F, arg: I | null): void;
-  sumSquares(x: F, n: number, out: F): void;
+  sumSquares(x: F, n: number, out: Float64Array): void;
   softmax(x: F, out: F, rows: number, n: number, log: number): void;
   softmaxBackward(y: F, dy: F, dx: F, rows: number, n: number, log: number): void;
   layerNorm(x: F, w: F | null, b: F | null, out: F, mean: F, rstd: F, rows: number, n: number, eps: number): void;
@@ -32,6 +32,7 @@ export interface NativeAddon {
   scatterAdd(g: F, outer: number, size: number, inner: number, idx: I, n: number, dst: F): void;
   attention(...args: (F | number | null)[]): void;
   attentionBackward(...args: (F | number | null)[]): void;
+  blasConfig(): string;
   crossEntropy(x: F, rows: number, V: number, t: I, w: F | null, ignore: number, lse: F, rowLoss: F): void;
   crossEntropyBackward(x: F, rows: number, V: number, t: I, w: F | null, ignore: number, lse: F, scale: number,
     dx: F): void;

@@ -21,7 +21,7 @@ function shapeArgs(s: AttnShape): (Float32Array | number | null)[] {
 
 export function createNativeBackend(): Backend {
   const n = loadNative();
-  const scratch = new Float32Array(1);
+  const scratch = new Float64Array(1);
   return {
     name: 'native',
     gemm: (a, aOff, b, bOff, c, cOff, m, nn, k, ta, tb, lda, ldb, ldc, alpha, beta, batch, sA, sB, sC) =>

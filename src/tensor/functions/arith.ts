@@ -3,10 +3,10 @@
  * activations (exp, log, sqrt, tanh, relu, gelu, silu, sigmoid, abs, neg), forward + backward.
  */
 import { BinaryOp, UnaryOp, type UnaryName } from '../../backend/backend.js';
-import { record } from '../autograd.js';
+import { noGrad, record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
 import { broadcastShapes, broadcastStrides, collapse, floatData, K, sameFloat, shapeEq } from './util.js';
-import { sumTo } from './view.js';
+import { copyInto, reshape, sumTo } from './view.js';
 
 function binary(op: number, name: string, a: Tensor, b: Tensor): Tensor {
   a.check(`${name} a`);
@@ -22,12 +22,12 @@ function binary(op: number, name: string, a: Tensor, b: Tensor): Tensor {
 
 export function add(a: Tensor, b: Tensor): Tensor {
   const out = binary(BinaryOp.add, 'add', a, b);
-  return record('add', out, [a, b], (g) => [sumTo(g, a.shape), sumTo(g, b.shape)]);
+  return record('add', out, [a, b], (g) => [a.requiresGrad ? sumTo(g, a.shape) : null, b.requiresGrad ? sumTo(g, b.shape) : null]);
 }
 
 export function sub(a: Tensor, b: Tensor): Tensor {
   const out = binary(BinaryOp.sub, 'sub', a, b);
-  return record('sub', out, [a, b], (g) => [sumTo(g, a.shape), b.requiresGrad ? sumTo(neg(g), b.shape) : null]);
+  return record('sub', out, [a, b], (g) => [a.requiresGrad ? sumTo(g, a.shape) : null, b.requiresGrad ? sumTo(neg(g), b.shape) : null]);
 }
 
 export function mul(a: Tensor, b: Tensor): Tensor {
@@ -85,11 +85,5 @@ export const square = (x: Tensor): Tensor => mul(x, x);
 /** In-place dst += src (same number of elements; no autograd). Used for gradient accumulation. */
 export function addInPlace(dst: Tensor, src: Tensor): void {
   if (dst.size !== src.size) throw new RangeError('addInPlace: size mismatch');
-  if (!dst.isContiguous()) throw new Error('addInPlace: destination must be contiguous');
-  const sameLayout = shapeEq(dst.shape, src.shape);
-  const srcStrides = sameLayout ? src.strides : [1];
-  const srcData = sameLayout ? src.data : floatData(src, 'addInPlace src');
-  const c = collapse(sameLayout ? dst.shape : [dst.size], [srcStrides, sameLayout ? dst.strides : [1]]);
-  K(dst).copy(srcData as Float32Array, sameLayout ? src.offset : 0, c.strides[0], dst.data as Float32Array, dst.offset,
-    c.strides[1], c.shape, true);
+  copyInto(dst, shapeEq(dst.shape, src.shape) ? src : noGrad(() => reshape(src, dst.shape)), true);
 }

@@ -22,7 +22,7 @@ export interface CrossEntropyOpts {
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOpts = {}): Tensor {
   const V = logits.shape[logits.ndim - 1], rows = logits.size / V;
-  if (targets.size !== rows || targets.ndim !== logits.ndim - 1) {
+  if (targets.ndim !== logits.ndim - 1 || targets.shape.some((d, i) => d !== logits.shape[i])) {
     throw new RangeError(`crossEntropy: targets ${fmt(targets.shape)} do not match logits ${fmt(logits.shape)}`);
   }
   const ignore = opts.ignoreIndex ?? -100;

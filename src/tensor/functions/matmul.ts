@@ -1,12 +1,12 @@
 /**
  * functions/matmul.ts — (batched, broadcasting) matrix multiply and the fused Linear
  * (y = x W^T + b, PyTorch weight layout), forward + backward, on the backend GEMM.
- * Transposed views are passed to GEMM as trans flags, never copied.
+ * Transposed views reach GEMM as trans flags instead of copies.
  */
 import { noGrad, record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
-import { broadcastShapes, fmt, K, sameFloat } from './util.js';
-import { broadcastTo, contiguous, reshape, sumTo, transpose } from './view.js';
+import { broadcastShapes, fmt, K, prod, sameFloat } from './util.js';
+import { broadcastTo, contiguous, copyInto, reshape, sumTo, transpose } from './view.js';
 
 interface MatOperand { t: Tensor; trans: boolean; ld: number }
 
@@ -97,15 +97,12 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   }
   if (b && (b.ndim !== 1 || b.shape[0] !== outF)) throw new RangeError(`linear: bias ${fmt(b.shape)} must be [${outF}]`);
   const xc = contiguous(x);
-  const rows = x.size / inF;
+  const rows = prod(x.shape, 0, x.ndim - 1);
   const out = Tensor.empty([...x.shape.slice(0, -1), outF], x.dtype);
   const wc = contiguous(w);
-  if (b && rows > 0) {
-    const bc = contiguous(b);
-    K(x).copy(bc.data as Float32Array, bc.offset, Int32Array.of(0, 1), out.data as Float32Array, 0,
-      Int32Array.of(outF, 1), Int32Array.of(rows, outF), false);
-  }
-  if (rows > 0) {
+  if (b && rows > 0) noGrad(() => copyInto(reshape(out, [rows, outF]), broadcastTo(b, [rows, outF]), false));
+  else if (inF === 0) out.data.fill(0);
+  if (rows > 0 && inF > 0) {
     K(x).gemm(xc.data as Float32Array, xc.offset, wc.data as Float32Array, wc.offset, out.data as Float32Array, 0,
       rows, outF, inF, false, true, inF, inF, outF, 1, b ? 1 : 0, 1, 0, 0, 0);
   }

@@ -10,10 +10,24 @@ export function K(t: Tensor): Backend {
   return kernelsFor(t.dtype);
 }
 
+/** The elements as a flat float array: zero-copy when contiguous, else a kernel copy. */
 export function floatData(t: Tensor, what: string): FArray {
   t.check(what);
   if (t.dtype === 'i32') throw new TypeError(`${what} must be a float tensor, got i32`);
-  return t.flat() as FArray;
+  return (t.isContiguous() ? t : contiguousHook(t)).flat() as FArray;
+}
+
+// Late-bound: view.ts imports util.ts.
+let contiguousHook: (t: Tensor) => Tensor = (t) => t;
+export function bindContiguous(f: (t: Tensor) => Tensor): void {
+  contiguousHook = f;
+}
+
+/** Product of shape[from, to). */
+export function prod(shape: Shape, from = 0, to = shape.length): number {
+  let p = 1;
+  for (let i = from; i < to; i++) p *= shape[i];
+  return p;
 }
 
 export function intData(t: Tensor, what: string): Int32Array {

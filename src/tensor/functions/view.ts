@@ -3,9 +3,9 @@
  * and the copies that end them (contiguous, detach, concat). Backward of a view maps the
  * gradient back into the input's shape.
  */
-import { record } from '../autograd.js';
+import { noGrad, record } from '../autograd.js';
 import { contiguousStrides, sizeOf, Tensor, type Shape } from '../tensor.js';
-import { broadcastStrides, collapse, fmt, K, normAxis } from './util.js';
+import { bindContiguous, broadcastShapes, broadcastStrides, collapse, fmt, K, normAxis, shapeEq } from './util.js';
 
 function view(t: Tensor, shape: Shape, strides: Shape, offset: number): Tensor {
   t.check('view input');
@@ -17,12 +17,7 @@ export function contiguous(t: Tensor): Tensor {
   t.check('contiguous input');
   if (t.isContiguous()) return t;
   const out = Tensor.empty(t.shape, t.dtype);
-  if (t.dtype === 'i32') {
-    out.data.set(t.flat());
-  } else {
-    const c = collapse(t.shape, [t.strides, out.strides]);
-    K(t).copy(t.data as Float32Array, t.offset, c.strides[0], out.data as Float32Array, 0, c.strides[1], c.shape, false);
-  }
+  copyInto(out, t, false);
   return record('contiguous', out, [t], (g) => [g]);
 }
 
@@ -93,14 +88,22 @@ export function split(t: Tensor, sizes: readonly number[], axis = 0): Tensor[] {
 
 /** A stride-0 view broadcasting t to shape; backward sums over the broadcast dims. */
 export function broadcastTo(t: Tensor, shape: Shape): Tensor {
+  if (!shapeEq(broadcastShapes(t.shape, shape, 'broadcastTo'), shape)) {
+    throw new RangeError(`broadcastTo: ${fmt(t.shape)} cannot be broadcast to ${fmt(shape)}`);
+  }
   const out = view(t, shape, broadcastStrides(t, shape), t.offset);
   return record('broadcastTo', out, [t], (g) => [sumTo(g, t.shape)]);
 }
 
-/** dst (a view) = or += src (same shape), via the strided copy kernel. */
+/** dst (a view) = or += src of the same shape and dtype, via the strided copy kernel (no autograd). */
 export function copyInto(dst: Tensor, src: Tensor, accumulate: boolean): void {
-  if (src.size !== dst.size) throw new RangeError(`copyInto: ${fmt(src.shape)} into ${fmt(dst.shape)}`);
+  dst.check('copyInto destination');
+  src.check('copyInto source');
+  if (!shapeEq(src.shape, dst.shape) || src.dtype !== dst.dtype) {
+    throw new RangeError(`copyInto: ${src.dtype} ${fmt(src.shape)} into ${dst.dtype} ${fmt(dst.shape)}`);
+  }
   if (dst.dtype === 'i32') {
+    if (accumulate) throw new TypeError('copyInto: accumulate needs float tensors');
     if (!dst.isContiguous()) throw new Error('copyInto: i32 destination must be contiguous');
     dst.data.set(src.flat(), dst.offset);
     return;
@@ -131,7 +134,7 @@ export function concat(ts: readonly Tensor[], axis = 0): Tensor {
   return record('concat', out, [...ts], (g) => split(g, ts.map((t) => t.shape[a]), a));
 }
 
-/** A leaf copy of the values that carries no gradient. */
+/** A view of the same values that carries no gradient (shares storage; a leaf). */
 export function detach(t: Tensor): Tensor {
   t.check('detach input');
   return new Tensor(t.data, t.dtype, t.shape, t.strides, t.offset, t.owner);
@@ -145,6 +148,8 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
   for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
   return reshape(reduceSum(g, axes), shape);
 }
+
+bindContiguous((t) => noGrad(() => contiguous(t)));
 
 // Late-bound to avoid an import cycle with reduce.ts.
 let reduceSum: (t: Tensor, axes: number[]) => Tensor = () => { throw new Error('reduce not loaded'); };

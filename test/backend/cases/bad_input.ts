@@ -5,6 +5,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadNative as loadNativeAddon } from '../../../src/backend/native/binding.js';
 import { spawnSync } from 'node:child_process';
 import type { AttnShape, Backend, BTHD, FArray } from '../../../src/backend/backend.js';
 import { BinaryOp, ReduceOp, UnaryOp } from '../../../src/backend/backend.js';
@@ -124,6 +125,22 @@ export function runNativeInputChecks(makeBackend: () => Backend): void {
       assert.deepEqual(Array.from(dst), [-1, -1, -1, -1]);
       expectBadInput('gemm', () => be.gemm(f(4), -2, f(4), 0, f(4), 0, 2, 2, 2, false, false, 2, 2, 2, 1, 0, 1, 0, 0, 0));
       expectBadInput('binary a', () => be.binary(BinaryOp.add, f(4), 1, Int32Array.of(2, -1), f(4), 0, Int32Array.of(2, 1), f(4), Int32Array.of(2, 2)));
+    });
+
+    test('sizes that overflow, are negative or fractional are rejected before any access', () => {
+      const loaded = loadNativeAddon();
+      expectBadInput('softmax x', () => loaded.softmax(f(4), f(4), 2 ** 32, 2 ** 32, 0));
+      expectBadInput('size and must be >= 0', () => loaded.softmax(f(4), f(4), -4, -1, 0));
+      expectBadInput('must be an integer', () => loaded.unary(1, f(4), f(4), 2.5));
+      expectBadInput('must be an integer', () => loaded.unary(1, f(4), f(4), NaN));
+      expectBadInput('gather src', () => loaded.gather(f(4), 2 ** 30, 2 ** 30, 2 ** 30, i32(0), 1, f(4)));
+    });
+
+    test('outputs that overlap themselves are rejected (they would race across threads)', () => {
+      expectBadInput('overlapping output', () => be.copy(f(16 * 4096), 0, Int32Array.of(16, 1), f(16), 0,
+        Int32Array.of(0, 1), Int32Array.of(4096, 16), true));
+      expectBadInput('batches overlap', () => be.gemm(f(4), 0, f(4), 0, f(4), 0, 2, 2, 1, false, false, 1, 2, 2, 1, 1,
+        2, 2, 2, 0));
     });
   });
 }
