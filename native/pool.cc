@@ -8,7 +8,14 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+#if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+static inline void cpu_relax() { _mm_pause(); }
+#elif defined(__aarch64__)
+static inline void cpu_relax() { __asm__ __volatile__("yield"); }
+#else
+static inline void cpu_relax() {}
+#endif
 
 namespace pool {
 namespace {
@@ -45,7 +52,7 @@ struct Pool {
     for (;;) {
       int spins = 0;
       while (generation.load(std::memory_order_acquire) == seen) {
-        if (++spins < spin_limit) { _mm_pause(); continue; }
+        if (++spins < spin_limit) { cpu_relax(); continue; }
         std::unique_lock<std::mutex> lk(mu);
         cv.wait(lk, [&] { return stop || generation.load(std::memory_order_acquire) != seen; });
         if (stop) return;
@@ -114,7 +121,7 @@ void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, in
   }
   p.cv.notify_all();
   p.chunk(0);
-  while (p.pending.load(std::memory_order_acquire) != 0) _mm_pause();
+  while (p.pending.load(std::memory_order_acquire) != 0) cpu_relax();
   if (p.error) std::rethrow_exception(p.error);
 }
 }  // namespace pool

@@ -16,7 +16,7 @@ static threads_t set_threads = nullptr;
 static config_t get_config = nullptr;
 
 static void load(Args& a) {
-  std::string path = "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0";
+  std::string path = std::string("/usr/lib/") + CM3LEON_MULTIARCH + "/openblas-pthread/libopenblas.so.0";
   if (lib) return;
   lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!lib) throw std::runtime_error(std::string("rawblas: cannot load ") + path + ": " + dlerror() +

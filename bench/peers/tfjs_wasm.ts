@@ -41,6 +41,7 @@
  * the benchmark actually runs.
  */
 
+import { median } from '../util.js';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -123,11 +124,6 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 interface BlockParams {
   ln1g: Variable; ln1b: Variable;
@@ -147,7 +143,7 @@ export async function tfjsWasmTrainStep(
     /** Use tfjs's stock MatMul gradients for the dense layers (slow transposed-matmul path in wasm). Default false. */
     stockGrads?: boolean;
   },
-): Promise<{ peer: 'tfjs-wasm'; version: string; tokensPerSec: number; stepMsMedian: number; lossFirst: number; lossLast: number; threads: number }> {
+): Promise<TfjsWasmResult> {
   const { layers, d, heads, seq, batch, vocab } = cfg;
   if (d % heads !== 0) throw new Error(`tfjs-wasm peer: d=${d} not divisible by heads=${heads}`);
   if (opts.steps < 1) throw new Error('tfjs-wasm peer: steps must be >= 1');

@@ -94,17 +94,18 @@ export function rmsNormBackward(x: FArray, w: FArray | null, rstd: FArray, dy: F
   }
 }
 
-function checkIndex(idx: Int32Array, n: number, size: number): void {
+/** Every id in [0, size) except `skip` (an ignore index); checked before any write. */
+function checkIds(ids: Int32Array, n: number, size: number, what: string, where: string, skip?: number): void {
   for (let j = 0; j < n; j++) {
-    if (idx[j] < 0 || idx[j] >= size) {
-      throw new RangeError(`index ${idx[j]} at position ${j} is out of range [0, ${size})`);
+    if (ids[j] !== skip && (ids[j] < 0 || ids[j] >= size)) {
+      throw new RangeError(`${what} ${ids[j]} at ${where} ${j} is out of range [0, ${size})`);
     }
   }
 }
 
 export function gather(src: FArray, outer: number, size: number, inner: number, idx: Int32Array, n: number,
   out: FArray): void {
-  checkIndex(idx, n, size);
+  checkIds(idx, n, size, 'index', 'position');
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const s = (o * size + idx[j]) * inner, d = (o * n + j) * inner;
@@ -115,7 +116,7 @@ export function gather(src: FArray, outer: number, size: number, inner: number, 
 
 export function scatterAdd(g: FArray, outer: number, size: number, inner: number, idx: Int32Array, n: number,
   dst: FArray): void {
-  checkIndex(idx, n, size);
+  checkIds(idx, n, size, 'index', 'position');
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const s = (o * n + j) * inner, d = (o * size + idx[j]) * inner;
@@ -124,17 +125,9 @@ export function scatterAdd(g: FArray, outer: number, size: number, inner: number
   }
 }
 
-function checkTargets(t: Int32Array, rows: number, V: number, ignore: number): void {
-  for (let r = 0; r < rows; r++) {
-    if (t[r] !== ignore && (t[r] < 0 || t[r] >= V)) {
-      throw new RangeError(`target ${t[r]} at row ${r} is out of range [0, ${V})`);
-    }
-  }
-}
-
 export function crossEntropy(x: FArray, rows: number, V: number, t: Int32Array, w: FArray | null, ignore: number,
   lse: FArray, rowLoss: FArray): void {
-  checkTargets(t, rows, V, ignore);
+  checkIds(t, rows, V, 'target', 'row', ignore);
   for (let r = 0; r < rows; r++) {
     const o = r * V;
     let m = -Infinity;
@@ -149,7 +142,7 @@ export function crossEntropy(x: FArray, rows: number, V: number, t: Int32Array, 
 
 export function crossEntropyBackward(x: FArray, rows: number, V: number, t: Int32Array, w: FArray | null,
   ignore: number, lse: FArray, scale: number, dx: FArray): void {
-  checkTargets(t, rows, V, ignore);
+  checkIds(t, rows, V, 'target', 'row', ignore);
   for (let r = 0; r < rows; r++) {
     const o = r * V, c = t[r] === ignore ? 0 : scale * (w ? w[r] : 1);
     for (let j = 0; j < V; j++) dx[o + j] = c === 0 ? 0 : c * Math.exp(x[o + j] - lse[r]);

@@ -29,6 +29,7 @@ function bthd(data: Tensor['data'], offset: number, T: number, H: number, D: num
 }
 
 function checkOpts(B: number, Tq: number, Tk: number, H: number, D: number, q: Tensor, opts: AttentionOpts): AttnShape {
+  if (Tk === 0 || D === 0) throw new RangeError(`attention: needs at least one key and head size D >= 1, got Tk=${Tk}, D=${D}`);
   const causal = opts.causal ?? false;
   if (causal && Tq > Tk) throw new RangeError(`attention: causal needs Tq <= Tk, got ${Tq} > ${Tk}`);
   const mask = opts.keyMask ?? null;

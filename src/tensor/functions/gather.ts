@@ -4,14 +4,13 @@
  */
 import { record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
-import { floatData, fmt, intData, K, normAxis } from './util.js';
+import { floatData, fmt, intData, K, normAxis, prod } from './util.js';
 import { contiguous } from './view.js';
 
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   const a = normAxis(axis, x.ndim, 'indexSelect');
   const idx = intData(index, 'indexSelect index');
-  const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
-  const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const outer = prod(x.shape, 0, a), inner = prod(x.shape, a + 1);
   const size = x.shape[a], n = idx.length;
   const xd = floatData(contiguous(x), 'indexSelect input');
   const shape = [...x.shape.slice(0, a), ...index.shape, ...x.shape.slice(a + 1)];

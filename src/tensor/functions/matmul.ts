@@ -47,7 +47,7 @@ function gemmInto(out: Tensor, a: Tensor, b: Tensor, batchShape: number[]): void
   let sA = batchStride(A.t, batchShape), sB = batchStride(B.t, batchShape);
   if (sA === null) { A = operand(materialize(A.t, batchShape)); sA = batchStride(A.t, batchShape) ?? 0; }
   if (sB === null) { B = operand(materialize(B.t, batchShape)); sB = batchStride(B.t, batchShape) ?? 0; }
-  const batch = batchShape.reduce((p, d) => p * d, 1);
+  const batch = prod(batchShape);
   if (M === 0 || N === 0 || batch === 0) return;
   if (Kd === 0) { out.data.fill(0); return; }
   // A shared B with a row-major, evenly strided A: fold the batch into M (one big GEMM).

@@ -5,7 +5,7 @@ import { ReduceOp } from '../../backend/backend.js';
 import { record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
 import { affine } from './arith.js';
-import { floatData, K, normAxis } from './util.js';
+import { floatData, K, normAxis, prod } from './util.js';
 import { bindReduceSum, broadcastTo, contiguous, reshape } from './view.js';
 
 function axesOf(t: Tensor, axes: number | readonly number[] | undefined, op: string): number[] {
@@ -24,8 +24,7 @@ export function sum(t: Tensor, axes?: number | readonly number[], keepDim = fals
   let curShape = [...t.shape];
   for (let k = ax.length - 1; k >= 0; k--) {
     const a = ax[k];
-    const outer = curShape.slice(0, a).reduce((x, y) => x * y, 1);
-    const inner = curShape.slice(a + 1).reduce((x, y) => x * y, 1);
+    const outer = prod(curShape, 0, a), inner = prod(curShape, a + 1);
     const n = curShape[a];
     curShape[a] = 1;
     const out = Tensor.empty(curShape, t.dtype);
@@ -49,8 +48,7 @@ export function mean(t: Tensor, axes?: number | readonly number[], keepDim = fal
 export function max(t: Tensor, axis = -1, keepDim = false): Tensor {
   const a = normAxis(axis, t.ndim, 'max');
   const x = floatData(t, 'max input');
-  const outer = t.shape.slice(0, a).reduce((p, d) => p * d, 1);
-  const inner = t.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const outer = prod(t.shape, 0, a), inner = prod(t.shape, a + 1);
   const n = t.shape[a];
   const kept = t.shape.map((d, i) => (i === a ? 1 : d));
   const out = Tensor.empty(keepDim ? kept : t.shape.filter((_, i) => i !== a), t.dtype);
