@@ -11,6 +11,7 @@ import { projectRoot, tryLoadNative } from '../backend/native/binding.js';
 import { ConfigError, parseOverrides, preset, type Config } from '../config/config.js';
 import type { GPTConfig } from '../model/gpt.js';
 import { GPT_PRESETS } from '../model/presets.js';
+import { runData } from './data.js';
 import { runDemo } from './demo.js';
 
 const HELP = `cm3leon — CM3Leon (retrieval-augmented, token-based multimodal LM) in TypeScript
@@ -20,6 +21,7 @@ Usage: npx cm3leon <command> [options]
 Commands:
   demo      Train a small byte-level GPT on a text file with the engine, save a
             safetensors checkpoint and print a sample (the quick-start job).
+  data      Build / inspect image–text datasets (\`npx cm3leon data --help\`).
   info      Show the compute backend, threads and BLAS in use.
   help      Show this help.
 
@@ -55,7 +57,8 @@ function num(v: string | undefined, name: string, def: number, min = 1, integer 
   return n;
 }
 
-export function main(argv: string[]): void {
+export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'data') return runData(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -103,4 +106,7 @@ export function main(argv: string[]): void {
   fail(`unknown command "${cmd}". Run \`npx cm3leon --help\`.`);
 }
 
-main(process.argv.slice(2));
+main(process.argv.slice(2)).catch((e: Error) => {
+  process.stderr.write(`cm3leon: ${e.message}\n`);
+  process.exit(1);
+});
