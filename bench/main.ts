@@ -1,13 +1,15 @@
 /**
- * bench/main.ts — `npm run bench -- <suite>`: engine (GEMM + training step vs peers) or memory
- * (RSS over 10k steps). Run on an idle machine: the numbers swing 2x under load.
+ * bench/main.ts — `npm run bench -- <suite>`: engine (GEMM + training step vs peers), memory
+ * (RSS over 10k steps) or data (dataset build time). Run on an idle machine: the numbers swing 2x under load.
  */
 import { runEngineBench } from './engine.js';
+import { runDataBench } from './data.js';
 import { runMemoryBench } from './memory.js';
 
-const suites: Record<string, () => void> = {
+const suites: Record<string, () => void | Promise<void>> = {
   engine: runEngineBench,
   memory: () => { if (!runMemoryBench()) process.exitCode = 1; },
+  data: runDataBench,
 };
 
 const name = process.argv[2] ?? 'engine';
@@ -16,4 +18,4 @@ if (!suite) {
   console.error(`unknown bench suite "${name}" (choose: ${Object.keys(suites).join(', ')})`);
   process.exit(2);
 }
-suite();
+await suite();
