@@ -16,3 +16,8 @@ export { loadCheckpoint, saveCheckpoint, type SaveOpts } from './io/checkpoint.j
 export { GPT, type GPTConfig } from './model/gpt.js';
 export { GPT_PRESETS } from './model/presets.js';
 export { ConfigError, mergeConfig, parseOverrides, preset } from './config/config.js';
+export { openDataset, DatasetWriter, type Dataset, type Manifest } from './data/store.js';
+export { buildDataset, type BuildOptions } from './data/build.js';
+export type { DataRecord, Source, SourceItem, Split } from './data/record.js';
+export { Vocab, type VocabConfig } from './tokenizer/vocab.js';
+export { decodeDocument, decodeSequence, encodeDocument, encodeSequence, DocumentError, type Document, type Segment } from './tokenizer/document.js';

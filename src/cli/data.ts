@@ -4,12 +4,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildDataset, TINY_LIMITS } from '../data/build.js';
+import { buildDataset, MAX_SIZE, MIN_SIZE, TINY_LIMITS } from '../data/build.js';
 import type { SourceName } from '../data/record.js';
 import { contactSheet } from '../data/sheet.js';
 import { parseSources, SOURCE_NAMES } from '../data/sources/index.js';
 import { datasetStats } from '../data/stats.js';
-import { openDataset } from '../data/store.js';
+import { COLUMNS, openDataset } from '../data/store.js';
+import { sample } from '../data/captions.js';
 import { Rng } from '../tensor/random.js';
 
 export const DATA_HELP = `cm3leon data — datasets of image–text records (LanceDB) from npm-shipped art + synthetic scenes
@@ -32,6 +33,11 @@ stats   counts by source, style and split; edits; caption lengths; licences`;
 function fail(msg: string): never {
   process.stderr.write(`cm3leon data: ${msg}\n`);
   process.exit(2);
+}
+
+function whereError(e: Error): never {
+  const first = e.message.split('\n')[0].slice(0, 200);
+  return fail(`--where: ${first}\ncolumns: ${COLUMNS.join(', ')}`);
 }
 
 function int(v: string | undefined, name: string, def: number, min = 0): number {
@@ -59,16 +65,23 @@ export async function runData(argv: string[]): Promise<void> {
   if (sub === 'build') {
     if (!v.out) fail('build needs --out DIR');
     let sources: SourceName[];
-    try { sources = v.sources ? parseSources(v.sources) : SOURCE_NAMES; } catch (e) { return fail((e as Error).message); }
+    try { sources = v.sources !== undefined ? parseSources(v.sources) : SOURCE_NAMES; } catch (e) { return fail((e as Error).message); }
+    if (sources.length === 0) fail('--sources is empty');
+    const size = int(v.size, 'size', 64, MIN_SIZE);
+    if (size > MAX_SIZE) fail(`--size must be at most ${MAX_SIZE}, got ${size}`);
     const limit: Partial<Record<SourceName, number>> = {};
     if (v.tiny) Object.assign(limit, TINY_LIMITS);
     if (v.limit !== undefined) for (const s of sources) limit[s] = int(v.limit, 'limit', 0, 1);
     if (v.scenes !== undefined) limit.scene = int(v.scenes, 'scenes', 0, 0);
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     const t0 = Date.now();
     const tty = process.stderr.isTTY;
     let before = 0;  // items of finished sources, for an overall rate
     const m = await buildDataset({
-      out: v.out, sources, size: int(v.size, 'size', 64, 8), seed: int(v.seed, 'seed', 0), limit,
+      out: v.out, sources, size, seed: int(v.seed, 'seed', 0), limit, signal: abort.signal,
       onProgress: (p) => {
         const items = before + p.written + p.skipped;
         if (p.done) before = items;
@@ -77,7 +90,8 @@ export async function runData(argv: string[]): Promise<void> {
         if (tty) process.stderr.write(`\r${line.padEnd(80)}${p.done ? '\n' : ''}`);
         else if (p.done || (p.written + p.skipped) % 1000 === 0) process.stderr.write(`${line}\n`);
       },
-    });
+    }).catch((e: Error) => fail(abort.signal.aborted ? 'interrupted; nothing was written' : e.message))
+      .finally(() => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); });
     process.stdout.write(`wrote ${m.count} records to ${v.out} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     for (const [s, st] of Object.entries(m.sources)) {
       const why = Object.entries(st.reasons).map(([r, c]) => `${c}× ${r}`).join('; ');
@@ -90,6 +104,7 @@ export async function runData(argv: string[]): Promise<void> {
   const ds = await openDataset(dir).catch((e: Error) => fail(e.message));
   if (sub === 'stats') {
     const s = await datasetStats(ds);
+    ds.close();
     if (v.json) { process.stdout.write(`${JSON.stringify(s, null, 2)}\n`); return; }
     process.stdout.write(`${dir}: ${s.total} records, ${s.concepts} concepts, ${s.edits} edit targets, ${s.withBoxes} with boxes\n`);
     for (const [k, m] of [['source', s.bySource], ['style', s.byStyle], ['split', s.bySplit], ['licence', s.licences]] as const) {
@@ -101,13 +116,11 @@ export async function runData(argv: string[]): Promise<void> {
   if (sub === 'show') {
     if (!v.out) fail('show needs -o grid.png');
     const n = int(v.n, 'n', 64, 1);
-    const total = await ds.count(v.where);
-    if (total === 0) fail(`no records match ${v.where ?? '(all)'}`);
-    const rng = new Rng(int(v.seed, 'seed', 0));
-    const picks = new Set(total <= n ? [...Array(total).keys()] : rng.multinomial(new Array(total).fill(1), n, false));
-    const all = await ds.records({ where: v.where });
-    const chosen = all.filter((_, i) => picks.has(i));
+    const ids = (await ds.ids(v.where).catch(whereError)).sort();
+    if (ids.length === 0) fail(`no records match ${v.where ?? '(all)'}`);
+    const chosen = await ds.byIds(sample(new Rng(int(v.seed, 'seed', 0)), ids, n).sort());
     writeFileSync(v.out, contactSheet(chosen, { cols: int(v.cols, 'cols', 8, 1) }));
+    ds.close();
     process.stdout.write(`wrote ${chosen.length} records to ${v.out}\n`);
     return;
   }

@@ -17,17 +17,28 @@ export interface BuildOptions {
   /** Per-source item cap (undefined: each source's own full size / default). */
   limit?: Partial<Record<SourceName, number>>;
   splits?: SplitPolicy;
-  /** Called every `every` items with running counts. */
+  /** Called every 100 items (and at the end of each source) with running counts. */
   onProgress?: (p: { source: SourceName; written: number; skipped: number; done: boolean }) => void;
   batch?: number;
+  /** Abort the build (e.g. on Ctrl-C): the partial output is removed, `out` is left as it was. */
+  signal?: AbortSignal;
 }
 
+/** A skip reason without file paths, so reasons group in the manifest. */
+function reasonKey(reason: string): string {
+  return reason.replace(/\/[^\s:]+/g, '<path>').split(':')[0].slice(0, 80);
+}
+
+/** Image sizes every source supports (scenes need >= 16 px to keep shapes apart). */
+export const MIN_SIZE = 16;
+export const MAX_SIZE = 1024;
+
 export async function buildDataset(o: BuildOptions): Promise<Manifest> {
-  if (!Number.isInteger(o.size) || o.size < 8 || o.size > 1024) throw new RangeError(`--size must be an integer in [8, 1024], got ${o.size}`);
+  if (!Number.isInteger(o.size) || o.size < MIN_SIZE || o.size > MAX_SIZE) {
+    throw new RangeError(`size must be an integer in [${MIN_SIZE}, ${MAX_SIZE}], got ${o.size}`);
+  }
+  if (o.sources.length === 0) throw new RangeError('no sources to build');
   const writer = await DatasetWriter.create(o.out);
-  const onSignal = () => { writer.abort(); process.exit(130); };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const sources: Manifest['sources'] = {};
   const seen = new Set<string>();
   const splitOf = new Map<string, DataRecord['split']>();  // edit targets follow their original
@@ -36,15 +47,24 @@ export async function buildDataset(o: BuildOptions): Promise<Manifest> {
       const stat = { written: 0, skipped: 0, reasons: {} as Record<string, number> };
       sources[name] = stat;
       let batch: DataRecord[] = [];
+      const skip = (reason: string) => {
+        stat.skipped++;
+        const key = reasonKey(reason);
+        stat.reasons[key] = (stat.reasons[key] ?? 0) + 1;
+      };
       for await (const item of SOURCES[name].items({ size: o.size, seed: o.seed, limit: o.limit?.[name] })) {
+        if (o.signal?.aborted) throw new Error('build aborted');
         if (isSkipped(item)) {
-          stat.skipped++;
-          const reason = item.reason.split(':')[0].slice(0, 80);
-          stat.reasons[reason] = (stat.reasons[reason] ?? 0) + 1;
+          skip(item.reason);
         } else {
           if (seen.has(item.id)) throw new Error(`duplicate record id ${item.id} from source ${name}`);
           seen.add(item.id);
-          const split = (item.edit && splitOf.get(item.edit.of)) || assignSplit(item, o.splits ?? DEFAULT_SPLITS);
+          const split = assignSplit(item, o.splits ?? DEFAULT_SPLITS);
+          if (item.edit && splitOf.get(item.edit.of) !== split) {
+            // An edit pair must not straddle splits (the edit may change the concept).
+            skip('edit target would land in another split than its original');
+            continue;
+          }
           if (!item.edit) splitOf.set(item.id, split);
           batch.push({ ...item, split });
           stat.written++;
@@ -59,9 +79,6 @@ export async function buildDataset(o: BuildOptions): Promise<Manifest> {
   } catch (e) {
     writer.abort();
     throw e;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -3,12 +3,11 @@
  * ("a, b and c") and cleanup (a caption is never empty).
  */
 import { Rng } from '../tensor/random.js';
+import { hash32 } from './hash.js';
 
 /** A small seeded RNG per item: the same item always gets the same captions. */
 export function itemRng(seed: number, id: string): Rng {
-  let h = 2166136261 ^ seed;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
-  return new Rng(h >>> 0);
+  return new Rng(hash32(id, seed));
 }
 
 export function pick<T>(rng: Rng, xs: readonly T[]): T {

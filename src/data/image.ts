@@ -74,7 +74,13 @@ export async function encodeGreyPng(data: Uint8Array, width: number, height: num
   return new Uint8Array(await sharp(Buffer.from(data), { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer());
 }
 
-/** Decode a PNG to raw pixels with its channel count (1 for masks, 3 for images). */
+/** Decode a single-channel (mask) PNG to one byte per pixel. */
+export async function decodeMask(png: Uint8Array): Promise<{ data: Uint8Array; width: number; height: number }> {
+  const { data, info } = await sharp(png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height };
+}
+
+/** Decode a PNG to raw pixels with sharp's channel count (3 for our images; use decodeMask for masks). */
 export async function decodePng(png: Uint8Array): Promise<{ data: Uint8Array; width: number; height: number; channels: number }> {
   const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels };

@@ -3,7 +3,7 @@
  * binary columns, structured fields as JSON) plus `manifest.json`. Writes go to a temporary
  * directory renamed into place at the end, so an interrupted build leaves nothing half-written.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import { Binary, Field, Int32, List, Schema, Utf8 } from 'apache-arrow';
@@ -64,14 +64,24 @@ export interface Manifest {
 
 /** Writes a dataset into `${out}.partial-*`, then swaps it into `out` on finish(). */
 export class DatasetWriter {
-  private constructor(readonly out: string, readonly tmp: string, private table: lancedb.Table, private n = 0) {}
+  private constructor(readonly out: string, readonly tmp: string, private db: lancedb.Connection,
+    private table: lancedb.Table, private n = 0) {}
 
+  /** Refuses an `out` that exists and is neither empty nor a cm3leon dataset (nothing is deleted). */
   static async create(out: string): Promise<DatasetWriter> {
+    if (existsSync(out)) {
+      const isDataset = existsSync(join(out, 'manifest.json')) &&
+        (() => { try { return JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).format === DATASET_FORMAT; } catch { return false; } })();
+      const isEmptyDir = statSync(out).isDirectory() && readdirSync(out).length === 0;
+      if (!isDataset && !isEmptyDir) {
+        throw new Error(`${out} exists and is not a cm3leon dataset; refusing to replace it (choose another --out)`);
+      }
+    }
     mkdirSync(dirname(out) || '.', { recursive: true });
     const tmp = join(dirname(out), `.${basename(out)}.partial-${process.pid}-${Date.now()}`);
     const db = await lancedb.connect(tmp);
     const table = await db.createEmptyTable(TABLE, SCHEMA);
-    return new DatasetWriter(out, tmp, table);
+    return new DatasetWriter(out, tmp, db, table);
   }
 
   get count(): number { return this.n; }
@@ -86,16 +96,26 @@ export class DatasetWriter {
   async finish(manifest: Omit<Manifest, 'format' | 'count' | 'created'>): Promise<Manifest> {
     const full: Manifest = { format: DATASET_FORMAT, created: new Date().toISOString(), count: this.n, ...manifest };
     writeFileSync(join(this.tmp, 'manifest.json'), JSON.stringify(full, null, 2));
-    this.table.close();
-    const old = existsSync(this.out) ? `${this.out}.old-${process.pid}` : null;
+    this.close();
+    const old = existsSync(this.out) ? join(dirname(this.out), `.${basename(this.out)}.old-${process.pid}`) : null;
     if (old) renameSync(this.out, old);
-    renameSync(this.tmp, this.out);
+    try {
+      renameSync(this.tmp, this.out);
+    } catch (e) {
+      if (old) renameSync(old, this.out);  // put the previous dataset back
+      throw e;
+    }
     if (old) rmSync(old, { recursive: true, force: true });
     return full;
   }
 
-  abort(): void {
+  private close(): void {
     try { this.table.close(); } catch { /* already closed */ }
+    try { this.db.close(); } catch { /* already closed */ }
+  }
+
+  abort(): void {
+    this.close();
     rmSync(this.tmp, { recursive: true, force: true });
   }
 }
@@ -105,9 +125,16 @@ export interface Dataset {
   manifest: Manifest;
   table: lancedb.Table;
   count(filter?: string): Promise<number>;
-  /** Records matching a SQL filter (e.g. "source = 'emoji' AND split = 'train'"), in batches. */
+  /** Records matching a SQL filter (e.g. "source = 'emoji' AND split = 'train'"). */
   records(opts?: { where?: string; limit?: number; offset?: number }): Promise<DataRecord[]>;
+  /** The ids matching a filter (no image data is read). */
+  ids(where?: string): Promise<string[]>;
+  /** Records by id, in the order given. */
+  byIds(ids: readonly string[]): Promise<DataRecord[]>;
+  close(): void;
 }
+
+export const COLUMNS = SCHEMA.fields.map((f) => f.name);
 
 export async function openDataset(dir: string): Promise<Dataset> {
   const mf = join(dir, 'manifest.json');
@@ -116,9 +143,24 @@ export async function openDataset(dir: string): Promise<Dataset> {
   if (manifest.format !== DATASET_FORMAT) throw new Error(`${dir}: unknown dataset format "${manifest.format}"`);
   const db = await lancedb.connect(dir);
   const table = await db.openTable(TABLE);
+  const quote = (id: string) => `'${id.replace(/'/g, "''")}'`;
   return {
     dir, manifest, table,
     count: (filter) => table.countRows(filter),
+    async ids(where) {
+      let q = table.query().select(['id']);
+      if (where) q = q.where(where);
+      return (await q.toArray()).map((r) => String(r.id));
+    },
+    async byIds(ids) {
+      const out = new Map<string, DataRecord>();
+      for (let i = 0; i < ids.length; i += 256) {
+        const rows = await table.query().where(`id IN (${ids.slice(i, i + 256).map(quote).join(', ')})`).toArray();
+        for (const r of rows) out.set(String(r.id), fromRow(r as Row));
+      }
+      return ids.map((id) => { const r = out.get(id); if (!r) throw new Error(`no record ${id}`); return r; });
+    },
+    close() { table.close(); db.close(); },
     async records(o = {}) {
       let q = table.query();
       if (o.where) q = q.where(o.where);

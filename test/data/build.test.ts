@@ -4,7 +4,7 @@
  * contact sheet / stats tooling.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -45,11 +45,11 @@ test('the tiny build has every source, unique ids, 64x64 PNGs, captions and lice
 test('splits are deterministic and hold out whole concepts and the twitter emoji style', () => {
   const byId = new Map(records.map((r) => [r.id, r]));
   for (const r of records) {
-    if (r.edit) assert.equal(r.split, byId.get(r.edit.of)?.split, `${r.id}: an edit shares its original's split`);
-    else assert.equal(r.split, assignSplit(r), r.id);
+    assert.equal(r.split, assignSplit(r), r.id);
+    if (r.edit) assert.equal(r.split, byId.get(r.edit.of)?.split, `${r.id}: an edit pair never straddles splits`);
   }
   const bySplit = new Map<string, Set<string>>();
-  for (const r of records.filter((x) => !x.edit)) {
+  for (const r of records) {
     const key = `${r.source}:${r.concept}`;
     if (!bySplit.has(key)) bySplit.set(key, new Set());
     bySplit.get(key)!.add(r.split === 'heldout-concept' ? 'concept' : 'other');
@@ -87,6 +87,12 @@ test('an aborted build leaves nothing behind; a finished one replaces the old da
   assert.equal(await (await openDataset(join(dir, 'again'))).count(), 2);
   assert.deepEqual(readdirSync(dir).sort(), before, 'no temp or backup directories left');
   await assert.rejects(openDataset(join(dir, 'nope')), /not a cm3leon dataset/);
+  // An existing directory that is not a dataset is never replaced (or deleted).
+  mkdirSync(join(dir, 'precious'));
+  writeFileSync(join(dir, 'precious', 'notes.txt'), 'keep me');
+  await assert.rejects(DatasetWriter.create(join(dir, 'precious')), /refusing to replace/);
+  assert.equal(readFileSync(join(dir, 'precious', 'notes.txt'), 'utf8'), 'keep me');
+  rmSync(join(dir, 'precious'), { recursive: true });
 });
 
 test('stats count what was written; the contact sheet renders', async () => {

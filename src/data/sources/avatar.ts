@@ -165,7 +165,8 @@ export const avatarSource: Source = {
       if (n % EDIT_EVERY !== 0 || emitted >= limit) continue;
       const e = await findEdit(spec, opts, id, o.size, r, d, itemRng(o.seed, `${id}#edit`));
       if (!e) continue;
-      const twin = item(spec, `${id}~${e.text.kind}`, concept, e.r, e.d, e.opts, id, o.size, o.seed,
+      const twinConcept = `${spec.key}:${e.d.hairClass}:${mainAccessory(e.d)}`;
+      const twin = item(spec, `${id}~${e.text.kind}`, twinConcept, e.r, e.d, e.opts, id, o.size, o.seed,
         { of: id, instruction: e.text.instruction, kind: e.text.kind });
       twin.attributes['edit.option'] = e.key;
       yield twin;

@@ -20,6 +20,7 @@ export const SOURCE_NAMES = Object.keys(SOURCES) as SourceName[];
 
 export function parseSources(list: string): SourceName[] {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new Error(`--sources is empty (choose from: ${SOURCE_NAMES.join(', ')})`);
   for (const n of names) {
     if (!(n in SOURCES)) throw new Error(`unknown data source "${n}" (choose from: ${SOURCE_NAMES.join(', ')})`);
   }

@@ -98,12 +98,12 @@ export function describe(scene: Scene, rng: Rng): string[] {
   const objs = scene.objects;
   if (objs.length === 0) throw new Error('describe: empty scene');
   const order = () => sample(rng, objs, objs.length);
-  const bg = scene.sticker ? pick(rng, [`, on a ${scene.sticker.name} background`, ` over a faded ${scene.sticker.name}`]) : '';
+  const bg = scene.sticker ? pick(rng, [`, on ${article(scene.sticker.name)} ${scene.sticker.name} background`, ` over a faded ${scene.sticker.name}`]) : '';
   const grouped = groupedPhrase(order());
   const counted = `${countWord(objs.length)}: ${groupedPhrase(order())}`;
   const placed = joinList(order().map((o) => placedPhrase(o, scene.size)));
   const caps = [
-    pick(rng, [grouped, `a picture of ${grouped}`, `${grouped} on a ${scene.sticker ? 'picture' : 'white background'}`]) + bg,
+    pick(rng, [grouped, `a picture of ${grouped}`, scene.sticker ? grouped : `${grouped} on a white background`]) + bg,
     pick(rng, [counted, `a drawing of ${counted}`]),
     objs.length >= 2 ? relationCaption(scene, rng) : placedPhrase(objs[0], scene.size),
     placed + bg,

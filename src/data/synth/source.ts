@@ -4,6 +4,7 @@
  * boxes are exact; concept = the scene's (shape, colour) multiset, so held-out concepts are
  * unseen combinations.
  */
+import { fmix32 } from '../hash.js';
 import type { Box, Licence, Source, SourceItem, SourceOptions } from '../record.js';
 import { Rng } from '../../tensor/random.js';
 import { sample } from '../captions.js';
@@ -40,12 +41,7 @@ export interface SceneSourceConfig {
 
 /** 32-bit seed of item n (murmur3 finaliser over the mixed pair). */
 export function itemSeed(seed: number, n: number): number {
-  const fmix = (h: number) => {
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    return (h ^ (h >>> 16)) >>> 0;
-  };
-  return fmix((fmix(seed >>> 0) + Math.imul(n >>> 0, 0x9e3779b1)) >>> 0);
+  return fmix32((fmix32(seed >>> 0) + Math.imul(n >>> 0, 0x9e3779b1)) >>> 0);
 }
 
 /** Style of a scene's records. */
