@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  TextTokenizer, TokenizerFormatError, serializeTokenizerJson, trainTextBpe, type TokenizerJson,
+  TextTokenizer, TokenizerFormatError, serializeTokenizerJson, trainTextBpe, truncateMerges, type Merge, type TokenizerJson,
 } from '../../src/tokenizer/text/index.js';
 
 /** Deterministic synthetic captions (mulberry32 over templates). */
@@ -85,6 +85,10 @@ test('training gives exactly vocabSize ids: 256 bytes in byte order, then merges
   assert.equal(json.post_processor, null);
   const small = TextTokenizer.fromJson(trainTextBpe(TRAIN, { vocabSize: 300 }));
   assert.equal(small.vocabSize, 300);
+  // Truncation keeps a prefix of the merges; one spelling an existing token ("a"+"bc") adds no id.
+  const merges: Merge[] = [['a', 'b'], ['ab', 'c'], ['b', 'c'], ['a', 'bc'], ['c', 'c'], ['d', 'd']];
+  assert.deepEqual(truncateMerges(merges, 259), { merges: merges.slice(0, 4), size: 259 });
+  assert.deepEqual(truncateMerges(merges, 260), { merges: merges.slice(0, 5), size: 260 });
   const bytesOnly = TextTokenizer.fromJson(trainTextBpe([], { vocabSize: 256 }));
   assert.deepEqual(bytesOnly.encode('hé'), [0x68, 0xc3, 0xa9]);
 });
