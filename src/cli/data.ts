@@ -23,7 +23,7 @@ Usage:
 
 build   --sources   comma-separated subset (default: all)
         --size      image side in pixels (default 64)
-        --limit     cap every source at N items (default: each source's full size)
+        --limit     cap the records each source yields at N (edit targets count; default: full size)
         --scenes    synthetic scene records, edit targets included (default: 5000 scenes + edits)
         --tiny      the small fixed subset used by tests (${Object.entries(TINY_LIMITS).map(([k, v]) => `${k} ${v}`).join(', ')})
         Writes DIR atomically (a temp dir renamed at the end); skipped inputs are counted with reasons.

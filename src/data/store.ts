@@ -96,6 +96,7 @@ export class DatasetWriter {
   async finish(manifest: Omit<Manifest, 'format' | 'count' | 'created'>): Promise<Manifest> {
     const full: Manifest = { format: DATASET_FORMAT, created: new Date().toISOString(), count: this.n, ...manifest };
     writeFileSync(join(this.tmp, 'manifest.json'), JSON.stringify(full, null, 2));
+    await this.table.optimize({ cleanupOlderThan: new Date() });  // compact the per-batch fragments
     this.close();
     const old = existsSync(this.out) ? join(dirname(this.out), `.${basename(this.out)}.old-${process.pid}`) : null;
     if (old) renameSync(this.out, old);
