@@ -6,8 +6,9 @@
  */
 import { Embedding, LayerNorm, Linear } from '../nn/layers.js';
 import { Module, ModuleDict } from '../nn/module.js';
+import { TransformerBlock } from '../nn/transformer.js';
 import {
-  add, arange, crossEntropy, gelu, Rng, selfAttention, type Tensor,
+  add, arange, crossEntropy, Rng, type Tensor,
 } from '../tensor/index.js';
 
 export interface GPTConfig {
@@ -24,33 +25,8 @@ export interface GPTConfig {
   dtype?: 'f32' | 'f64';
 }
 
-class Block extends Module {
-  readonly ln1: LayerNorm; readonly qkv: Linear; readonly proj: Linear;
-  readonly ln2: LayerNorm; readonly fc: Linear; readonly mlpProj: Linear;
-  constructor(private readonly c: GPTConfig, rng: Rng) {
-    super();
-    const o = { rng, std: c.initStd, bias: c.bias, dtype: c.dtype };
-    this.ln1 = this.addModule('ln1', new LayerNorm(c.dModel, { affine: c.affineNorm, dtype: c.dtype }));
-    const attn = this.addModule('attn', new ModuleDict());
-    this.qkv = attn.set('qkv', new Linear(c.dModel, 3 * c.dModel, o));
-    this.proj = attn.set('proj', new Linear(c.dModel, c.dModel, o));
-    this.ln2 = this.addModule('ln2', new LayerNorm(c.dModel, { affine: c.affineNorm, dtype: c.dtype }));
-    const mlp = this.addModule('mlp', new ModuleDict());
-    this.fc = mlp.set('fc', new Linear(c.dModel, c.mlpHidden, o));
-    this.mlpProj = mlp.set('proj', new Linear(c.mlpHidden, c.dModel, o));
-  }
-
-  forward(x: Tensor): Tensor {
-    const H = this.c.heads;
-    const qkv = this.qkv.forward(this.ln1.forward(x)); // (B, T, 3C)
-    const y = selfAttention(qkv, H, { causal: true }); // (B, T, C)
-    x = add(x, this.proj.forward(y));
-    return add(x, this.mlpProj.forward(gelu(this.fc.forward(this.ln2.forward(x)))));
-  }
-}
-
 export class GPT extends Module {
-  readonly wte: Embedding; readonly wpe: Embedding; readonly blocks: Block[]; readonly lnF: LayerNorm; readonly head: Linear;
+  readonly wte: Embedding; readonly wpe: Embedding; readonly blocks: TransformerBlock[]; readonly lnF: LayerNorm; readonly head: Linear;
 
   constructor(readonly config: GPTConfig) {
     super();
@@ -60,7 +36,7 @@ export class GPT extends Module {
     this.wpe = this.addModule('wpe', new Embedding(c.seq, c.dModel, { rng, std: c.initStd, dtype: c.dtype }));
     const h = this.addModule('h', new ModuleDict());
     this.blocks = [];
-    for (let i = 0; i < c.layers; i++) this.blocks.push(h.set(String(i), new Block(c, rng)));
+    for (let i = 0; i < c.layers; i++) this.blocks.push(h.set(String(i), new TransformerBlock({ ...c, causal: true }, rng)));
     this.lnF = this.addModule('ln_f', new LayerNorm(c.dModel, { affine: c.affineNorm, dtype: c.dtype }));
     this.head = this.addModule('lm_head', new Linear(c.dModel, c.vocab, { rng, std: c.initStd, bias: false, dtype: c.dtype }));
   }

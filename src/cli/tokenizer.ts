@@ -1,0 +1,79 @@
+/**
+ * cli/tokenizer.ts — `cm3leon tokenizer train-image`: train the VQ image tokenizer on a dataset
+ * built by `cm3leon data build`, with progress, a JSONL loss log, evaluation on held-out images
+ * and resumable checkpoints.
+ */
+import { parseArgs } from 'node:util';
+import { decodePng } from '../data/image.js';
+import { openDataset } from '../data/store.js';
+import { ConfigError, parseOverrides, preset, type Config } from '../config/config.js';
+import { IMAGE_TOKENIZER_PRESETS, type ImageTokenizerConfig } from '../tokenizer/image/config.js';
+import { trainImageTokenizer } from '../tokenizer/image/train.js';
+import { Progress } from './progress.js';
+
+export const TOKENIZER_HELP = `cm3leon tokenizer — train and use the image tokenizer
+
+Usage:
+  npx cm3leon tokenizer train-image --data DIR --out DIR [--preset vq64|vq256] [--set key=value]
+        [--steps 20000] [--batch 64] [--lr 0.001] [--eval-every 500] [--limit N] [--resume]
+
+Trains on the dataset's train split and evaluates (PSNR, SSIM, codebook usage) on the held-out
+emoji style. Writes DIR/tokenizer.safetensors (+ optimizer state, resumable with --resume) and
+DIR/train_log.jsonl (one JSON row per step).`;
+
+function fail(msg: string): never {
+  process.stderr.write(`cm3leon tokenizer: ${msg}\n`);
+  process.exit(2);
+}
+
+async function loadImages(dir: string, where: string, size: number, limit?: number): Promise<Uint8Array[]> {
+  const ds = await openDataset(dir);
+  const recs = await ds.records({ where: `${where} AND size = ${size}`, limit });
+  ds.close();
+  return Promise.all(recs.map(async (r) => (await decodePng(r.image)).data));
+}
+
+export async function runTokenizer(argv: string[]): Promise<void> {
+  const { values: v, positionals } = (() => {
+    try {
+      return parseArgs({ args: argv, allowPositionals: true, strict: true, options: {
+        help: { type: 'boolean', short: 'h' }, data: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' },
+        set: { type: 'string', multiple: true }, steps: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
+        'eval-every': { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' },
+      } });
+    } catch (e) {
+      return fail(`${(e as Error).message}\n\n${TOKENIZER_HELP}`);
+    }
+  })();
+  if (v.help || !positionals[0]) { process.stdout.write(`${TOKENIZER_HELP}\n`); return; }
+  if (positionals[0] !== 'train-image') fail(`unknown tokenizer command "${positionals[0]}"`);
+  if (!v.data || !v.out) fail('train-image needs --data DIR and --out DIR');
+  let config: ImageTokenizerConfig;
+  try {
+    config = parseOverrides(preset(IMAGE_TOKENIZER_PRESETS, v.preset ?? 'vq64', 'tokenizer preset') as unknown as Config, v.set ?? [], 'tokenizer') as unknown as ImageTokenizerConfig;
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
+  }
+  const num = (x: string | undefined, d: number) => (x === undefined ? d : Number(x));
+  const steps = num(v.steps, 20000), batch = num(v.batch, 64), lr = num(v.lr, 1e-3), evalEvery = num(v['eval-every'], 500);
+  for (const [k, x] of Object.entries({ steps, batch, evalEvery })) if (!Number.isInteger(x) || x < 1) fail(`--${k} must be a whole number >= 1`);
+  if (!(lr > 0)) fail('--lr must be > 0');
+  const limit = v.limit === undefined ? undefined : num(v.limit, 0);
+  process.stderr.write('loading images...\n');
+  const train = await loadImages(v.data, "split = 'train' AND source != 'scene'", config.imageSize, limit);
+  const evalSet = (await loadImages(v.data, "split = 'heldout-style'", config.imageSize)).slice(0, 256);
+  if (train.length === 0 || evalSet.length === 0) fail(`${v.data}: needs train images and held-out-style images at ${config.imageSize}px`);
+  process.stderr.write(`training on ${train.length} images, evaluating on ${evalSet.length} held-out images\n`);
+  const bar = new Progress(steps, 'train-image', 50);
+  let last = '';
+  trainImageTokenizer({
+    config, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, restartEvery: 100, resume: v.resume,
+    onLog: (r) => {
+      if (r.eval_psnr !== undefined) last = ` | eval PSNR ${r.eval_psnr.toFixed(2)} dB, SSIM ${r.eval_ssim.toFixed(3)}, usage ${(100 * r.eval_usage).toFixed(0)}%`;
+      bar.update(r.step, `loss ${r.loss.toFixed(4)} recon ${r.recon.toFixed(4)}${last}`);
+    },
+  });
+  bar.done();
+  process.stdout.write(`saved ${v.out}/tokenizer.safetensors${last}\n`);
+}

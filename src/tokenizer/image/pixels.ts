@@ -1,0 +1,24 @@
+/**
+ * tokenizer/image/pixels.ts — 8-bit RGB images <-> float tensors in [-1, 1] (B, S, S, 3).
+ */
+import { Tensor } from '../../tensor/index.js';
+
+export function toTensor(images: readonly Uint8Array[], size: number): Tensor {
+  const n = size * size * 3;
+  const t = Tensor.empty([images.length, size, size, 3]);
+  images.forEach((img, b) => {
+    if (img.length !== n) throw new RangeError(`image ${b}: expected ${size}x${size}x3 = ${n} bytes, got ${img.length}`);
+    for (let i = 0; i < n; i++) t.data[b * n + i] = img[i] / 127.5 - 1;
+  });
+  return t;
+}
+
+export function fromTensor(t: Tensor): Uint8Array[] {
+  const [B, S] = t.shape;
+  const n = S * S * 3, d = t.flat();
+  return Array.from({ length: B }, (_, b) => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = Math.max(0, Math.min(255, Math.round((d[b * n + i] + 1) * 127.5)));
+    return out;
+  });
+}
