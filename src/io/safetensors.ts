@@ -2,8 +2,8 @@
 // an 8-byte little-endian u64 header length, a UTF-8 JSON header (space padded), then the data section.
 // Supports F32, BF16 (raw bits in a Uint16Array), I32 and F64; decoding validates everything and throws
 // SafetensorsError on malformed input. Writes are atomic (temp file in the same directory + fsync + rename).
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic.js';
 
 export type SafeDType = 'F32' | 'BF16' | 'I32' | 'F64';
 export type SafeData = Float32Array | Uint16Array | Int32Array | Float64Array;
@@ -154,23 +154,7 @@ export function writeSafetensors(
   tensors: Map<string, SafeEntry> | Record<string, SafeEntry>,
   metadata?: Record<string, string>,
 ): void {
-  const bytes = encodeSafetensors(tensors, metadata);
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx');
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) {
-      try { closeSync(fd); } catch { /* already failing */ }
-    }
-    try { unlinkSync(tmp); } catch { /* temp file may not exist */ }
-    throw e;
-  }
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
 export function readSafetensors(path: string): SafeFile {

@@ -4,11 +4,11 @@
  * encode never adds special/post-processor tokens; decode(encode(s)) === s for any well-formed
  * string; decode rejects ids outside [0, vocabSize) with a RangeError.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { TextCodec } from '../document.js';
 import { TokenizerFormatError, idCount, serializeTokenizerJson, validateTokenizerJson, type TokenizerJson } from './format.js';
+import { writeFileAtomic } from '../../io/atomic.js';
 
 /** The part of tokenizers.js used here. Its published .d.ts files import './core/Tokenizer' without
  *  an extension, which NodeNext cannot resolve, so `Tokenizer` arrives as `any`; this restores types. */
@@ -97,21 +97,5 @@ export class TextTokenizer implements TextCodec {
 }
 
 export function saveTokenizerJson(json: TokenizerJson, path: string): void {
-  const bytes = Buffer.from(serializeTokenizerJson(json), 'utf8');
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx');
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) {
-      try { closeSync(fd); } catch { /* already failing */ }
-    }
-    try { unlinkSync(tmp); } catch { /* temp file may not exist */ }
-    throw e;
-  }
+  writeFileAtomic(path, Buffer.from(serializeTokenizerJson(json), 'utf8'));
 }
