@@ -3,12 +3,20 @@
  * built by `cm3leon data build`, with progress, a JSONL loss log, evaluation on held-out images
  * and resumable checkpoints.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { encodePng } from '../data/image.js';
+import type { DataRecord } from '../data/record.js';
+import { contactSheet } from '../data/sheet.js';
+import { loadCheckpoint } from '../io/checkpoint.js';
+import { readSafetensors } from '../io/safetensors.js';
+import { psnr } from '../tokenizer/image/metrics.js';
+import { ImageTokenizerModel } from '../tokenizer/image/model.js';
 import { decodePng } from '../data/image.js';
 import { openDataset } from '../data/store.js';
 import { ConfigError, parseOverrides, preset, type Config } from '../config/config.js';
 import { IMAGE_TOKENIZER_PRESETS, type ImageTokenizerConfig } from '../tokenizer/image/config.js';
-import { trainImageTokenizer } from '../tokenizer/image/train.js';
+import { evaluate, trainImageTokenizer } from '../tokenizer/image/train.js';
 import { Progress } from './progress.js';
 
 export const TOKENIZER_HELP = `cm3leon tokenizer — train and use the image tokenizer
@@ -16,6 +24,8 @@ export const TOKENIZER_HELP = `cm3leon tokenizer — train and use the image tok
 Usage:
   npx cm3leon tokenizer train-image --data DIR --out DIR [--preset vq64|vq256] [--set key=value]
         [--steps 20000] [--batch 64] [--lr 0.001] [--eval-every 500] [--limit N] [--resume]
+
+  npx cm3leon tokenizer recon --data DIR --model DIR/tokenizer.safetensors [--n 32] -o sheet.png
 
 Trains on the dataset's train split and evaluates (PSNR, SSIM, codebook usage) on the held-out
 emoji style. Writes DIR/tokenizer.safetensors (+ optimizer state, resumable with --resume) and
@@ -40,12 +50,14 @@ export async function runTokenizer(argv: string[]): Promise<void> {
         help: { type: 'boolean', short: 'h' }, data: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' },
         set: { type: 'string', multiple: true }, steps: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
         'eval-every': { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' },
+        model: { type: 'string' }, n: { type: 'string' }, o: { type: 'string', short: 'o' },
       } });
     } catch (e) {
       return fail(`${(e as Error).message}\n\n${TOKENIZER_HELP}`);
     }
   })();
   if (v.help || !positionals[0]) { process.stdout.write(`${TOKENIZER_HELP}\n`); return; }
+  if (positionals[0] === 'recon') return recon(v.data, v.model, Number(v.n ?? 32), v.o);
   if (positionals[0] !== 'train-image') fail(`unknown tokenizer command "${positionals[0]}"`);
   if (!v.data || !v.out) fail('train-image needs --data DIR and --out DIR');
   let config: ImageTokenizerConfig;
@@ -76,4 +88,26 @@ export async function runTokenizer(argv: string[]): Promise<void> {
   });
   bar.done();
   process.stdout.write(`saved ${v.out}/tokenizer.safetensors${last}\n`);
+}
+
+/** Side-by-side original / reconstruction sheet of held-out images, with PSNR per pair. */
+async function recon(data: string | undefined, model: string | undefined, n: number, out: string | undefined): Promise<void> {
+  if (!data || !model || !out) fail('recon needs --data DIR --model FILE -o sheet.png');
+  const file = readSafetensors(model);
+  const config = JSON.parse(file.metadata.config ?? 'null') as ImageTokenizerConfig | null;
+  if (!config) fail(`${model}: no tokenizer config in its metadata`);
+  const m = new ImageTokenizerModel(config);
+  loadCheckpoint(model, m);
+  const images = (await loadImages(data, "split = 'heldout-style'", config.imageSize)).slice(0, n);
+  const e = evaluate(m, images);
+  const cells: DataRecord[] = [];
+  for (let i = 0; i < images.length; i++) {
+    for (const [img, label] of [[images[i], 'original'], [e.recons[i], `${psnr(images[i], e.recons[i]).toFixed(1)} dB`]] as const) {
+      cells.push({ id: `${i}`, source: 'emoji', style: label, concept: '', split: 'heldout-style', captions: [label],
+        image: await encodePng({ data: img, width: config.imageSize, height: config.imageSize }), size: config.imageSize,
+        attributes: {}, boxes: [], mask: null, edit: null, licence: { spdx: '', attribution: '' } });
+    }
+  }
+  writeFileSync(out, contactSheet(cells, { cols: 8, lines: 1 }));
+  process.stdout.write(`held-out PSNR ${e.psnr.toFixed(2)} dB, SSIM ${e.ssim.toFixed(3)}, codebook usage ${(100 * e.usage).toFixed(0)}% -> ${out}\n`);
 }
