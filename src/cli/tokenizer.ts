@@ -6,6 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { encodePng } from '../data/image.js';
+import { sample } from '../data/captions.js';
+import { Rng } from '../tensor/random.js';
 import type { DataRecord } from '../data/record.js';
 import { contactSheet } from '../data/sheet.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
@@ -98,7 +100,7 @@ async function recon(data: string | undefined, model: string | undefined, n: num
   if (!config) fail(`${model}: no tokenizer config in its metadata`);
   const m = new ImageTokenizerModel(config);
   loadCheckpoint(model, m);
-  const images = (await loadImages(data, "split = 'heldout-style'", config.imageSize)).slice(0, n);
+  const images = sample(new Rng(0), await loadImages(data, "split = 'heldout-style'", config.imageSize), n);
   const e = evaluate(m, images);
   const cells: DataRecord[] = [];
   for (let i = 0; i < images.length; i++) {
