@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getBackend, setBackend, type BackendName } from '../backend/index.js';
 import { projectRoot, tryLoadNative } from '../backend/native/binding.js';
-import { ConfigError, parseOverrides, preset, type Config } from '../config/config.js';
+import { ConfigError, resolvePreset } from '../config/config.js';
 import type { GPTConfig } from '../model/gpt.js';
 import { GPT_PRESETS } from '../model/presets.js';
 import { runData } from './data.js';
@@ -91,7 +91,7 @@ export async function main(argv: string[]): Promise<void> {
   if (cmd === 'demo') {
     let model: GPTConfig;
     try {
-      model = parseOverrides(preset(GPT_PRESETS, v.preset ?? 'demo', 'model preset') as unknown as Config, v.set ?? [], 'model') as unknown as GPTConfig;
+      model = resolvePreset(GPT_PRESETS, v.preset ?? 'demo', v.set ?? [], 'model');
     } catch (e) {
       if (e instanceof ConfigError) fail(e.message);
       throw e;

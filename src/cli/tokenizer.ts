@@ -16,7 +16,7 @@ import { psnr } from '../tokenizer/image/metrics.js';
 import { ImageTokenizerModel } from '../tokenizer/image/model.js';
 import { decodePng } from '../data/image.js';
 import { openDataset } from '../data/store.js';
-import { ConfigError, parseOverrides, preset, type Config } from '../config/config.js';
+import { ConfigError, resolvePreset } from '../config/config.js';
 import { IMAGE_TOKENIZER_PRESETS, type ImageTokenizerConfig } from '../tokenizer/image/config.js';
 import { evaluate, trainImageTokenizer } from '../tokenizer/image/train.js';
 import { Progress } from './progress.js';
@@ -64,7 +64,7 @@ export async function runTokenizer(argv: string[]): Promise<void> {
   if (!v.data || !v.out) fail('train-image needs --data DIR and --out DIR');
   let config: ImageTokenizerConfig;
   try {
-    config = parseOverrides(preset(IMAGE_TOKENIZER_PRESETS, v.preset ?? 'vq64', 'tokenizer preset') as unknown as Config, v.set ?? [], 'tokenizer') as unknown as ImageTokenizerConfig;
+    config = resolvePreset(IMAGE_TOKENIZER_PRESETS, v.preset ?? 'vq64', v.set ?? [], 'tokenizer');
   } catch (e) {
     if (e instanceof ConfigError) fail(e.message);
     throw e;

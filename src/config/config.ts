@@ -51,3 +51,8 @@ export function preset<C>(presets: Record<string, C>, name: string, what = 'pres
   if (!p) throw new ConfigError(`unknown ${what} "${name}" (choose one of: ${Object.keys(presets).join(', ')})`);
   return p;
 }
+
+/** A named preset with `key=value` overrides applied and validated (CLI `--preset` + `--set`). */
+export function resolvePreset<C extends object>(presets: Record<string, C>, name: string, overrides: readonly string[], what: string): C {
+  return parseOverrides(preset(presets, name, `${what} preset`) as unknown as Config, overrides, what) as unknown as C;
+}
