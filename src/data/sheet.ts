@@ -3,9 +3,9 @@
  * source/style and first caption underneath, drawn as one SVG and rasterised by resvg with the
  * Roboto font shipped in @expo-google-fonts/roboto (no system fonts needed).
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { packageDir } from './packages.js';
 import type { DataRecord } from './record.js';
 
 export interface SheetOptions {
@@ -17,8 +17,7 @@ export interface SheetOptions {
 }
 
 function fontFile(): string {
-  const pkg = createRequire(import.meta.url).resolve('@expo-google-fonts/roboto/package.json');
-  return join(dirname(pkg), '400Regular', 'Roboto_400Regular.ttf');
+  return join(packageDir('@expo-google-fonts/roboto'), '400Regular', 'Roboto_400Regular.ttf');
 }
 
 function escapeXml(s: string): string {

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { packageDir } from '../packages.js';
 import { article, cleanCaptions, itemRng, pick, sample } from '../captions.js';
 import { decodeToRgb, encodePng, svgToRgb, type Rgb } from '../image.js';
 import { isSkipped, type AttrValue, type Licence, type Skipped, type Source, type SourceItem, type SourceOptions } from '../record.js';
@@ -76,7 +76,6 @@ interface OmEmoji {
   skintone: string | number; skintone_base_hexcode: string;
 }
 
-const pkgDir = (pkg: string): string => dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 function cleanKeywords(raw: readonly string[], name: string): string[] {
@@ -94,8 +93,8 @@ let cached: EmojiEntry[] | null = null;
 /** Join emoji-datasource, OpenMoji and emojilib metadata; sorted by code point. Cached. */
 export function loadEmojiEntries(): EmojiEntry[] {
   if (cached) return cached;
-  const gDir = pkgDir('emoji-datasource-google'), tDir = pkgDir('emoji-datasource-twitter');
-  const omDir = pkgDir('openmoji'), libDir = pkgDir('emojilib');
+  const gDir = packageDir('emoji-datasource-google'), tDir = packageDir('emoji-datasource-twitter');
+  const omDir = packageDir('openmoji'), libDir = packageDir('emojilib');
   const ds = readJson<DsEmoji[]>(join(gDir, 'emoji.json'));
   const om = readJson<OmEmoji[]>(join(omDir, 'data', 'openmoji.json'));
   const lib = readJson<Record<string, string[]>>(join(libDir, 'dist', 'emoji-en-US.json'));

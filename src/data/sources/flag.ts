@@ -4,8 +4,8 @@
  * square 1:1 variant, with seeded captions naming the place, its continent and capital.
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { packageDir } from '../packages.js';
 import type { Licence, Skipped, Source, SourceItem, SourceOptions } from '../record.js';
 import { cleanCaptions, itemRng, pick } from '../captions.js';
 import { encodePng, svgToRgb } from '../image.js';
@@ -33,10 +33,6 @@ const DISPLAY_NAMES: Record<string, string> = {
 export interface CountryMeta {
   code: string; name: string; capital?: string; continent?: string; iso?: boolean;
   flag_1x1?: string; flag_4x3?: string;
-}
-
-function packageDir(): string {
-  return dirname(createRequire(import.meta.url).resolve('flag-icons/package.json'));
 }
 
 /** Whether a place name takes "the" in running text ("the Netherlands", "the United States"). */
@@ -99,7 +95,7 @@ export function describeFlag(m: CountryMeta, style: FlagStyle, seed: number): { 
 }
 
 async function* flagItems(opts: SourceOptions): AsyncGenerator<SourceItem | Skipped> {
-  const dir = packageDir();
+  const dir = packageDir('flag-icons');
   const raw = JSON.parse(await readFile(join(dir, 'country.json'), 'utf8')) as CountryMeta[];
   const metas = raw.filter((m) => m && typeof m.code === 'string' && typeof m.name === 'string')
     .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));

@@ -3,10 +3,9 @@
  * (outline / filled), recoloured with a seeded palette colour and, for outline icons, a seeded
  * stroke width; rendered on white with a 10% margin so thick strokes are never clipped.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { packageDir } from '../packages.js';
 import type { Licence, Skipped, Source, SourceItem, SourceOptions } from '../record.js';
 import { article, cleanCaptions, itemRng, joinList, pick, sample } from '../captions.js';
 import { encodePng, svgToRgb } from '../image.js';
@@ -46,21 +45,6 @@ const LICENCE: Licence = {
 
 interface IconMeta { name: string; category: string; tags: string[]; styles: Record<string, unknown> }
 interface IconEntry { meta: IconMeta; variant: IconVariant }
-
-/** The package folder. Tabler's `exports` map sends '<pkg>/package.json' into icons/, so fall
- * back to the resolver's search paths when the usual resolve fails or lands elsewhere. */
-function packageDir(): string {
-  const req = createRequire(import.meta.url);
-  try {
-    const dir = dirname(req.resolve('@tabler/icons/package.json'));
-    if (existsSync(join(dir, 'icons.json'))) return dir;
-  } catch { /* fall through */ }
-  for (const p of req.resolve.paths('@tabler/icons') ?? []) {
-    const dir = join(p, '@tabler', 'icons');
-    if (existsSync(join(dir, 'icons.json'))) return dir;
-  }
-  throw new Error('@tabler/icons: package folder not found (is it installed?)');
-}
 
 /** Words for captions from a kebab-case name ("brand-github" -> "github logo"). */
 export function iconWords(name: string): string {
@@ -158,7 +142,7 @@ async function loadMeta(dir: string): Promise<IconMeta[]> {
 }
 
 async function* iconItems(opts: SourceOptions): AsyncGenerator<SourceItem | Skipped> {
-  const dir = packageDir();
+  const dir = packageDir('@tabler/icons', 'icons.json');
   const metas = await loadMeta(dir);
   const entries = interleave(metas.filter((m) => 'outline' in m.styles), metas.filter((m) => 'filled' in m.styles));
   const limit = opts.limit ?? Infinity;
