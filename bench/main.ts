@@ -1,15 +1,17 @@
 /**
  * bench/main.ts — `npm run bench -- <suite>`: engine (GEMM + training step vs peers), memory
- * (RSS over 10k steps) or data (dataset build time). Run on an idle machine: the numbers swing 2x under load.
+ * (RSS over 10k steps), data (dataset build time) or tokenizer (encode/decode images/s). Run on an idle machine: the numbers swing 2x under load.
  */
 import { runEngineBench } from './engine.js';
 import { runDataBench } from './data.js';
 import { runMemoryBench } from './memory.js';
+import { runTokenizerBench } from './tokenizer.js';
 
 const suites: Record<string, () => void | Promise<void>> = {
   engine: runEngineBench,
   memory: () => { if (!runMemoryBench()) process.exitCode = 1; },
   data: runDataBench,
+  tokenizer: runTokenizerBench,
 };
 
 const name = process.argv[2] ?? 'engine';

@@ -17,21 +17,32 @@ import { ImageTokenizerModel } from '../tokenizer/image/model.js';
 import { decodePng } from '../data/image.js';
 import { openDataset } from '../data/store.js';
 import { ConfigError, resolvePreset } from '../config/config.js';
-import { IMAGE_TOKENIZER_PRESETS, type ImageTokenizerConfig } from '../tokenizer/image/config.js';
+import { IMAGE_TOKENIZER_PRESETS, parseImageTokenizerConfig, type ImageTokenizerConfig } from '../tokenizer/image/config.js';
 import { evaluate, trainImageTokenizer } from '../tokenizer/image/train.js';
 import { Progress } from './progress.js';
+import { defaultImageTokenizerPath } from '../tokenizer/defaults.js';
+import { CliError, decodeTokens, encodeImages, trainText } from './tokenizer_codec.js';
 
-export const TOKENIZER_HELP = `cm3leon tokenizer — train and use the image tokenizer
+export const TOKENIZER_HELP = `cm3leon tokenizer — train and use the text and image tokenizers
 
 Usage:
+  npx cm3leon tokenizer encode IMG.png [IMG2.png ...] [-o tokens.json] [--model FILE]
+        Image(s) -> codes (any format sharp reads; fitted onto white at the tokenizer's size).
+        Prints the tokens file unless -o is given.
+  npx cm3leon tokenizer decode tokens.json -o IMG.png [--model FILE]
+        Codes -> PNG (several images: IMG-0.png, IMG-1.png, ...). Accepts a tokens file,
+        {"codes": [...]} or a bare array of codes.
   npx cm3leon tokenizer train-image --data DIR --out DIR [--preset vq64|vq256] [--set key=value]
-        [--steps 20000] [--batch 64] [--lr 0.001] [--eval-every 500] [--limit N] [--resume]
+        [--steps 20000] [--batch 64] [--lr 0.001] [--eval-every 1000] [--limit N] [--resume]
+        Trains on the dataset's train split (scenes excluded) and evaluates PSNR, SSIM, codebook
+        usage and perplexity on the held-out emoji style. Writes DIR/tokenizer.safetensors
+        (+ optimizer state, resumable with --resume), DIR/train_log.jsonl and DIR/loss.svg.
+  npx cm3leon tokenizer recon --data DIR [--model FILE] [--n 32] -o sheet.png
+        Side-by-side held-out originals and reconstructions, with PSNR per pair.
+  npx cm3leon tokenizer train-text --data DIR [--out FILE] [--vocab 4096]
+        Byte-level BPE on the train split's captions (default out: models/tokenizer/text.json).
 
-  npx cm3leon tokenizer recon --data DIR --model DIR/tokenizer.safetensors [--n 32] -o sheet.png
-
-Trains on the dataset's train split and evaluates (PSNR, SSIM, codebook usage) on the held-out
-emoji style. Writes DIR/tokenizer.safetensors (+ optimizer state, resumable with --resume) and
-DIR/train_log.jsonl (one JSON row per step).`;
+--model defaults to the committed models/tokenizer/vq64.safetensors.`;
 
 function fail(msg: string): never {
   process.stderr.write(`cm3leon tokenizer: ${msg}\n`);
@@ -52,14 +63,26 @@ export async function runTokenizer(argv: string[]): Promise<void> {
         help: { type: 'boolean', short: 'h' }, data: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' },
         set: { type: 'string', multiple: true }, steps: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
         'eval-every': { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' },
-        model: { type: 'string' }, n: { type: 'string' }, o: { type: 'string', short: 'o' },
+        model: { type: 'string' }, n: { type: 'string' }, o: { type: 'string', short: 'o' }, vocab: { type: 'string' },
       } });
     } catch (e) {
       return fail(`${(e as Error).message}\n\n${TOKENIZER_HELP}`);
     }
   })();
   if (v.help || !positionals[0]) { process.stdout.write(`${TOKENIZER_HELP}\n`); return; }
-  if (positionals[0] === 'recon') return recon(v.data, v.model, Number(v.n ?? 32), v.o);
+  try {
+    if (positionals[0] === 'encode') return await encodeImages(positionals.slice(1), v.model, v.o);
+    if (positionals[0] === 'decode') return await decodeTokens(positionals[1], v.model, v.o);
+    if (positionals[0] === 'train-text') {
+      const vocab = v.vocab === undefined ? undefined : Number(v.vocab);
+      if (vocab !== undefined && !Number.isInteger(vocab)) fail('--vocab must be a whole number');
+      return await trainText(v.data, v.out, vocab);
+    }
+  } catch (e) {
+    if (e instanceof CliError || e instanceof RangeError) fail(e.message);
+    throw e;
+  }
+  if (positionals[0] === 'recon') return recon(v.data, v.model ?? defaultImageTokenizerPath(), Number(v.n ?? 32), v.o);
   if (positionals[0] !== 'train-image') fail(`unknown tokenizer command "${positionals[0]}"`);
   if (!v.data || !v.out) fail('train-image needs --data DIR and --out DIR');
   let config: ImageTokenizerConfig;
@@ -70,13 +93,13 @@ export async function runTokenizer(argv: string[]): Promise<void> {
     throw e;
   }
   const num = (x: string | undefined, d: number) => (x === undefined ? d : Number(x));
-  const steps = num(v.steps, 20000), batch = num(v.batch, 64), lr = num(v.lr, 1e-3), evalEvery = num(v['eval-every'], 500);
+  const steps = num(v.steps, 20000), batch = num(v.batch, 64), lr = num(v.lr, 1e-3), evalEvery = num(v['eval-every'], 1000);
   for (const [k, x] of Object.entries({ steps, batch, evalEvery })) if (!Number.isInteger(x) || x < 1) fail(`--${k} must be a whole number >= 1`);
   if (!(lr > 0)) fail('--lr must be > 0');
   const limit = v.limit === undefined ? undefined : num(v.limit, 0);
   process.stderr.write('loading images...\n');
   const train = await loadImages(v.data, "split = 'train' AND source != 'scene'", config.imageSize, limit);
-  const evalSet = (await loadImages(v.data, "split = 'heldout-style'", config.imageSize)).slice(0, 256);
+  const evalSet = await loadImages(v.data, "split = 'heldout-style'", config.imageSize);
   if (train.length === 0 || evalSet.length === 0) fail(`${v.data}: needs train images and held-out-style images at ${config.imageSize}px`);
   process.stderr.write(`training on ${train.length} images, evaluating on ${evalSet.length} held-out images\n`);
   const bar = new Progress(steps, 'train-image', 50);
@@ -84,7 +107,7 @@ export async function runTokenizer(argv: string[]): Promise<void> {
   trainImageTokenizer({
     config, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, restartEvery: 100, resume: v.resume,
     onLog: (r) => {
-      if (r.eval_psnr !== undefined) last = ` | eval PSNR ${r.eval_psnr.toFixed(2)} dB, SSIM ${r.eval_ssim.toFixed(3)}, usage ${(100 * r.eval_usage).toFixed(0)}%`;
+      if (r.eval_psnr !== undefined) last = ` | eval PSNR ${r.eval_psnr.toFixed(2)} dB, SSIM ${r.eval_ssim.toFixed(3)}, usage ${(100 * r.eval_usage).toFixed(0)}% (perplexity ${r.eval_perplexity.toFixed(0)})`;
       bar.update(r.step, `loss ${r.loss.toFixed(4)} recon ${r.recon.toFixed(4)}${last}`);
     },
   });
@@ -96,8 +119,7 @@ export async function runTokenizer(argv: string[]): Promise<void> {
 async function recon(data: string | undefined, model: string | undefined, n: number, out: string | undefined): Promise<void> {
   if (!data || !model || !out) fail('recon needs --data DIR --model FILE -o sheet.png');
   const file = readSafetensors(model);
-  const config = JSON.parse(file.metadata.config ?? 'null') as ImageTokenizerConfig | null;
-  if (!config) fail(`${model}: no tokenizer config in its metadata`);
+  const config = parseImageTokenizerConfig(file.metadata.config, model);
   const m = new ImageTokenizerModel(config);
   loadCheckpoint(model, m);
   const images = sample(new Rng(0), await loadImages(data, "split = 'heldout-style'", config.imageSize), n);

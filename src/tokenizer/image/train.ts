@@ -3,9 +3,11 @@
  * cosine, clipping, dead-code restarts (unused codes re-seeded from current latents), periodic
  * evaluation (PSNR/SSIM/codebook usage on held-out images), JSONL log, atomic checkpoints and resume.
  */
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { loadCheckpoint, saveCheckpoint } from '../../io/checkpoint.js';
+import { plotSvg, smooth } from '../../io/plot.js';
 import { AdamW } from '../../optim/adamw.js';
 import { clipGradNorm } from '../../optim/clip.js';
 import { learningRate } from '../../optim/schedule.js';
@@ -29,23 +31,33 @@ export interface TrainOptions {
   onLog?: (row: Record<string, number>) => void;
 }
 
-export interface EvalResult { psnr: number; ssim: number; usage: number }
+export interface EvalResult {
+  psnr: number;
+  ssim: number;
+  /** Distinct codes used on the eval images / codebook size. */
+  usage: number;
+  /** exp(entropy) of the eval images' code histogram: the effective number of codes. */
+  perplexity: number;
+}
 
-/** Reconstruct eval images through the codebook; usage = distinct codes / codebook size. */
+/** Reconstruct eval images through the codebook and measure quality and codebook use. */
 export function evaluate(model: ImageTokenizerModel, images: readonly Uint8Array[], batch = 64): EvalResult & { recons: Uint8Array[] } {
-  const c = model.config, used = new Set<number>(), recons: Uint8Array[] = [];
+  const c = model.config, counts = new Float64Array(c.codebookSize), recons: Uint8Array[] = [];
   let p = 0, s = 0;
   noGrad(() => {
     for (let i = 0; i < images.length; i += batch) {
       tidy(() => {
         const chunk = images.slice(i, i + batch);
         const out = model.forward(toTensor(chunk, c.imageSize));
-        for (const id of out.indices.toArray()) used.add(id);
+        for (const id of out.indices.toArray()) counts[id]++;
         fromTensor(out.recon).forEach((r, k) => { recons.push(r); p += Math.min(psnr(chunk[k], r), 100); s += ssim(chunk[k], r, c.imageSize); });
       });
     }
   });
-  return { psnr: p / images.length, ssim: s / images.length, usage: used.size / c.codebookSize, recons };
+  const total = counts.reduce((a, b) => a + b, 0);
+  let entropy = 0, used = 0;
+  for (const n of counts) if (n > 0) { used++; entropy -= (n / total) * Math.log(n / total); }
+  return { psnr: p / images.length, ssim: s / images.length, usage: used / c.codebookSize, perplexity: Math.exp(entropy), recons };
 }
 
 export function trainImageTokenizer(o: TrainOptions): ImageTokenizerModel {
@@ -73,10 +85,11 @@ export function trainImageTokenizer(o: TrainOptions): ImageTokenizerModel {
     const row: Record<string, number> = { step: step + 1, loss: stats.loss, recon: stats.recon };
     if ((step + 1) % o.evalEvery === 0 || step + 1 === o.steps) {
       const e = evaluate(model, o.eval);
-      Object.assign(row, { eval_psnr: e.psnr, eval_ssim: e.ssim, eval_usage: e.usage });
+      Object.assign(row, { eval_psnr: e.psnr, eval_ssim: e.ssim, eval_usage: e.usage, eval_perplexity: e.perplexity });
       saveCheckpoint(ckpt, model, { optimizer: opt, config: o.config, step: step + 1 });
     }
     appendFileSync(log, `${JSON.stringify(row)}\n`);
+    if (row.eval_psnr !== undefined) writeLossPlot(log, join(o.out, 'loss.svg'));
     o.onLog?.(row);
   }
   return model;
@@ -96,4 +109,15 @@ function restartDeadCodes(model: ImageTokenizerModel, opt: AdamW, usage: Int32Ar
     const r = rng.int(rows);
     for (let j = 0; j < D; j++) { cb[k * D + j] = z[r * D + j] + 0.01 * rng.normal(); m[k * D + j] = 0; v[k * D + j] = 0; }
   }
+}
+
+/** loss.svg from the JSONL log (the whole history, across resumes): train losses and eval quality. */
+export function writeLossPlot(logPath: string, svgPath: string): void {
+  const rows = readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>);
+  const pick = (k: string): [number, number][] => rows.filter((r) => r[k] !== undefined).map((r) => [r.step, r[k]]);
+  writeFileAtomic(svgPath, Buffer.from(plotSvg([
+    { title: 'image tokenizer: train loss (EMA)', logY: true, series: [{ name: 'total', points: smooth(pick('loss')) }, { name: 'reconstruction MSE', points: smooth(pick('recon')) }] },
+    { title: 'held-out PSNR (dB)', series: [{ name: 'PSNR', points: pick('eval_psnr') }] },
+    { title: 'held-out codebook usage', series: [{ name: 'used fraction', points: pick('eval_usage') }] },
+  ]), 'utf8'));
 }
