@@ -13,6 +13,7 @@ import type { GPTConfig } from '../model/gpt.js';
 import { GPT_PRESETS } from '../model/presets.js';
 import { runData } from './data.js';
 import { runDemo } from './demo.js';
+import { runRetriever } from './retriever.js';
 import { runTokenizer } from './tokenizer.js';
 
 const HELP = `cm3leon — CM3Leon (retrieval-augmented, token-based multimodal LM) in TypeScript
@@ -23,7 +24,8 @@ Commands:
   demo      Train a small byte-level GPT on a text file with the engine, save a
             safetensors checkpoint and print a sample (the quick-start job).
   data      Build / inspect image–text datasets (\`npx cm3leon data --help\`).
-  tokenizer Train the VQ image tokenizer (\`npx cm3leon tokenizer --help\`).
+  tokenizer Train/use the text BPE and the VQ image tokenizer (\`npx cm3leon tokenizer --help\`).
+  retriever Train/evaluate the CLIP-style retriever (\`npx cm3leon retriever --help\`).
   info      Show the compute backend, threads and BLAS in use.
   help      Show this help.
 
@@ -62,6 +64,7 @@ function num(v: string | undefined, name: string, def: number, min = 1, integer 
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'data') return runData(argv.slice(1));
   if (argv[0] === 'tokenizer') return runTokenizer(argv.slice(1));
+  if (argv[0] === 'retriever') return runRetriever(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

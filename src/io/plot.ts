@@ -2,6 +2,8 @@
  * io/plot.ts — small dependency-free SVG line charts for training curves (loss vs step, eval
  * metrics vs step). One panel per metric, stacked vertically; series share a panel's axes.
  */
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic.js';
 
 export interface Series { name: string; points: readonly (readonly [number, number])[] }
 export interface Panel { title: string; series: readonly Series[]; logY?: boolean }
@@ -76,4 +78,15 @@ export function smooth(points: readonly (readonly [number, number])[], alpha = 0
     m = Number.isNaN(m) ? y : m + alpha * (y - m);
     return [x, m];
   });
+}
+
+export interface LogPanel { title: string; logY?: boolean; keys: { key: string; name: string; smooth?: boolean }[] }
+
+/** Render a JSONL training log (rows with `step` and metric keys) to an SVG file, atomically. */
+export function plotJsonl(logPath: string, svgPath: string, panels: readonly LogPanel[]): void {
+  const rows = readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>);
+  const pick = (k: string): [number, number][] => rows.filter((r) => r[k] !== undefined).map((r) => [r.step, r[k]]);
+  writeFileAtomic(svgPath, Buffer.from(plotSvg(panels.map((p) => ({
+    title: p.title, logY: p.logY, series: p.keys.map((k) => ({ name: k.name, points: k.smooth ? smooth(pick(k.key)) : pick(k.key) })),
+  }))), 'utf8'));
 }

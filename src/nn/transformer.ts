@@ -36,10 +36,10 @@ export class TransformerBlock extends Module {
     this.mlpProj = mlp.set('proj', new Linear(c.mlpHidden, c.dModel, o));
   }
 
-  /** x (B, T, C) -> (B, T, C). */
-  forward(x: Tensor): Tensor {
+  /** x (B, T, C) -> (B, T, C); keyMask (B, T): 1 = attend, 0 = padding. */
+  forward(x: Tensor, keyMask: Tensor | null = null): Tensor {
     const qkv = this.qkv.forward(this.ln1.forward(x)); // (B, T, 3C)
-    const y = selfAttention(qkv, this.c.heads, { causal: this.c.causal }); // (B, T, C)
+    const y = selfAttention(qkv, this.c.heads, { causal: this.c.causal, keyMask }); // (B, T, C)
     x = add(x, this.proj.forward(y));
     return add(x, this.mlpProj.forward(gelu(this.fc.forward(this.ln2.forward(x)))));
   }

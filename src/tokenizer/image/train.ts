@@ -3,11 +3,10 @@
  * cosine, clipping, dead-code restarts (unused codes re-seeded from current latents), periodic
  * evaluation (PSNR/SSIM/codebook usage on held-out images), JSONL log, atomic checkpoints and resume.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../io/atomic.js';
 import { loadCheckpoint, saveCheckpoint } from '../../io/checkpoint.js';
-import { plotSvg, smooth } from '../../io/plot.js';
+import { plotJsonl } from '../../io/plot.js';
 import { AdamW } from '../../optim/adamw.js';
 import { clipGradNorm } from '../../optim/clip.js';
 import { learningRate } from '../../optim/schedule.js';
@@ -113,11 +112,9 @@ function restartDeadCodes(model: ImageTokenizerModel, opt: AdamW, usage: Int32Ar
 
 /** loss.svg from the JSONL log (the whole history, across resumes): train losses and eval quality. */
 export function writeLossPlot(logPath: string, svgPath: string): void {
-  const rows = readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>);
-  const pick = (k: string): [number, number][] => rows.filter((r) => r[k] !== undefined).map((r) => [r.step, r[k]]);
-  writeFileAtomic(svgPath, Buffer.from(plotSvg([
-    { title: 'image tokenizer: train loss (EMA)', logY: true, series: [{ name: 'total', points: smooth(pick('loss')) }, { name: 'reconstruction MSE', points: smooth(pick('recon')) }] },
-    { title: 'held-out PSNR (dB)', series: [{ name: 'PSNR', points: pick('eval_psnr') }] },
-    { title: 'held-out codebook usage', series: [{ name: 'used fraction', points: pick('eval_usage') }] },
-  ]), 'utf8'));
+  plotJsonl(logPath, svgPath, [
+    { title: 'image tokenizer: train loss (EMA)', logY: true, keys: [{ key: 'loss', name: 'total', smooth: true }, { key: 'recon', name: 'reconstruction MSE', smooth: true }] },
+    { title: 'held-out PSNR (dB)', keys: [{ key: 'eval_psnr', name: 'PSNR' }] },
+    { title: 'held-out codebook usage', keys: [{ key: 'eval_usage', name: 'used fraction' }] },
+  ]);
 }

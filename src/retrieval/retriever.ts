@@ -1,0 +1,86 @@
+/**
+ * retrieval/retriever.ts — Retriever: the trained bi-encoder as an embedder. Texts go through the
+ * committed BPE (truncated to maxTextLen, padded per batch); images are 8-bit RGB at imageSize.
+ * A document's embedding is the average of its unit text and unit image embeddings (paper §3);
+ * a text-only query uses the text tower.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mergeConfig } from '../config/config.js';
+import { loadCheckpoint } from '../io/checkpoint.js';
+import { readSafetensors } from '../io/safetensors.js';
+import { noGrad, Tensor, tidy } from '../tensor/index.js';
+import { toTensor } from '../tokenizer/image/pixels.js';
+import type { TextTokenizer } from '../tokenizer/text/index.js';
+import { RETRIEVER_PRESETS, RetrieverModel, type RetrieverConfig } from './clip.js';
+
+/** Ids (B, T) padded with textVocab and the mask (B, T), T = longest caption in the batch. */
+export function textBatch(tok: TextTokenizer, texts: readonly string[], c: RetrieverConfig): { ids: Tensor; mask: Tensor } {
+  if (tok.vocabSize !== c.textVocab) throw new RangeError(`retriever expects a text vocabulary of ${c.textVocab}, the tokenizer has ${tok.vocabSize}`);
+  const seqs = texts.map((t) => {
+    const ids = tok.encode(t).slice(0, c.maxTextLen);
+    return ids.length ? ids : [tok.encode(' ')[0]];
+  });
+  const T = Math.max(...seqs.map((s) => s.length));
+  return textBatchFromIds(seqs, T, c);
+}
+
+/** Same from id lists (already truncated), e.g. after query-token dropout. */
+export function textBatchFromIds(seqs: readonly (readonly number[])[], T: number, c: RetrieverConfig): { ids: Tensor; mask: Tensor } {
+  const ids = Tensor.empty([seqs.length, T], 'i32'), mask = Tensor.empty([seqs.length, T]);
+  seqs.forEach((s, b) => {
+    for (let t = 0; t < T; t++) {
+      ids.data[b * T + t] = t < s.length ? s[t] : c.textVocab;
+      mask.data[b * T + t] = t < s.length ? 1 : 0;
+    }
+  });
+  return { ids, mask };
+}
+
+export class Retriever {
+  readonly config: RetrieverConfig;
+  constructor(readonly model: RetrieverModel, readonly text: TextTokenizer, readonly id: string, readonly batch = 128) {
+    this.config = model.config;
+  }
+
+  static load(path: string, text: TextTokenizer): Retriever {
+    const file = readSafetensors(path);
+    const config = mergeConfig(RETRIEVER_PRESETS.small as unknown as Record<string, number>,
+      JSON.parse(file.metadata.config ?? '{}') as Record<string, unknown>, 'retriever') as unknown as RetrieverConfig;
+    const model = new RetrieverModel(config);
+    loadCheckpoint(path, model);
+    const id = `retriever-${createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 12)}`;
+    return new Retriever(model, text, id);
+  }
+
+  get dim(): number {
+    return this.config.embedDim;
+  }
+
+  private chunks<T>(xs: readonly T[], f: (chunk: readonly T[]) => Float32Array): Float32Array[] {
+    const E = this.config.embedDim, out: Float32Array[] = [];
+    for (let i = 0; i < xs.length; i += this.batch) {
+      const flat = noGrad(() => tidy(() => f(xs.slice(i, i + this.batch))));
+      for (let b = 0; b < flat.length / E; b++) out.push(flat.slice(b * E, (b + 1) * E));
+    }
+    return out;
+  }
+
+  embedTexts(texts: readonly string[]): Float32Array[] {
+    return this.chunks(texts, (c) => {
+      const { ids, mask } = textBatch(this.text, c, this.config);
+      return Float32Array.from(this.model.text.forward(ids, mask).flat());
+    });
+  }
+
+  embedImages(images: readonly Uint8Array[]): Float32Array[] {
+    return this.chunks(images, (c) => Float32Array.from(this.model.image.forward(toTensor(c, this.config.imageSize)).flat()));
+  }
+
+  /** Document vectors: (unit text + unit image) / 2, one per (caption, image) pair. */
+  embedDocuments(captions: readonly string[], images: readonly Uint8Array[]): Float32Array[] {
+    if (captions.length !== images.length) throw new RangeError(`embedDocuments: ${captions.length} captions for ${images.length} images`);
+    const t = this.embedTexts(captions), v = this.embedImages(images);
+    return t.map((x, i) => x.map((a, j) => (a + v[i][j]) / 2));
+  }
+}

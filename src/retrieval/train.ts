@@ -1,0 +1,106 @@
+/**
+ * retrieval/train.ts — training the retriever with symmetric InfoNCE: batches of (caption, image)
+ * pairs with distinct concepts (a repeated concept would be a false negative), AdamW with warmup +
+ * cosine, clipping, the CLIP logit-scale cap, periodic recall@k on held-out pairs, JSONL log,
+ * loss.svg, atomic checkpoints and resume.
+ */
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { plotJsonl } from '../io/plot.js';
+import { AdamW } from '../optim/adamw.js';
+import { clipGradNorm } from '../optim/clip.js';
+import { learningRate } from '../optim/schedule.js';
+import { backward, Rng, tidy } from '../tensor/index.js';
+import { toTensor } from '../tokenizer/image/pixels.js';
+import type { TextTokenizer } from '../tokenizer/text/index.js';
+import { RetrieverModel, type RetrieverConfig } from './clip.js';
+import { recallAtK, type RecallReport } from './metrics.js';
+import { Retriever, textBatch } from './retriever.js';
+
+/** One image with all its captions; `concept` groups images that show the same thing. */
+export interface Pair { id: string; concept: string; captions: string[]; image: Uint8Array }
+
+export interface RetrieverTrainOptions {
+  config: RetrieverConfig;
+  text: TextTokenizer;
+  train: Pair[];
+  eval: Pair[];
+  out: string;
+  steps: number;
+  batch: number;
+  lr: number;
+  evalEvery: number;
+  resume?: boolean;
+  onLog?: (row: Record<string, number>) => void;
+}
+
+/** Held-out recall: one seeded caption per pair as the text query, its own image as the target. */
+export function evaluateRetriever(r: Retriever, pairs: readonly Pair[], seed = 0): RecallReport {
+  const rng = new Rng(seed);
+  const captions = pairs.map((p) => p.captions[rng.int(p.captions.length)]);
+  return recallAtK(r.embedTexts(captions), r.embedImages(pairs.map((p) => p.image)), pairs.map((p) => p.concept), [1, 5, 10]);
+}
+
+/** B pairs with distinct concepts (as far as the data allows). */
+function sampleBatch(pairs: readonly Pair[], B: number, rng: Rng): Pair[] {
+  const seen = new Set<string>(), out: Pair[] = [];
+  for (let tries = 0; out.length < B && tries < 20 * B; tries++) {
+    const p = pairs[rng.int(pairs.length)];
+    if (seen.has(p.concept)) continue;
+    seen.add(p.concept);
+    out.push(p);
+  }
+  while (out.length < B) out.push(pairs[rng.int(pairs.length)]);
+  return out;
+}
+
+export function trainRetriever(o: RetrieverTrainOptions): RetrieverModel {
+  const model = new RetrieverModel(o.config);
+  const opt = new AdamW(model.namedParameters(), {
+    lr: o.lr, betas: [0.9, 0.98], weightDecay: 0.1, decay: (n, p) => p.ndim >= 2 && !n.endsWith('pos') && !n.endsWith('tok.weight'),
+  });
+  mkdirSync(o.out, { recursive: true });
+  const ckpt = join(o.out, 'retriever.safetensors'), log = join(o.out, 'train_log.jsonl');
+  let start = 0;
+  if (o.resume && existsSync(ckpt)) start = loadCheckpoint(ckpt, model, opt).step ?? 0;
+  const rng = new Rng(o.config.seed * 7919 + start);
+  const retriever = new Retriever(model, o.text, 'training');
+  for (let step = start; step < o.steps; step++) {
+    const batch = sampleBatch(o.train, o.batch, rng);
+    const captions = batch.map((p) => p.captions[rng.int(p.captions.length)]);
+    const stats = tidy(() => {
+      const { ids, mask } = textBatch(o.text, captions, o.config);
+      const { loss, logits } = model.contrastiveLoss(model.text.forward(ids, mask), model.image.forward(toTensor(batch.map((p) => p.image), o.config.imageSize)));
+      backward(loss);
+      const l = logits.toArray(), B = batch.length;
+      let correct = 0;
+      for (let i = 0; i < B; i++) {
+        let best = 0;
+        for (let j = 1; j < B; j++) if (l[i * B + j] > l[i * B + best]) best = j;
+        if (best === i) correct++;
+      }
+      return { loss: loss.item(), acc: correct / B };
+    });
+    if (!Number.isFinite(stats.loss)) throw new Error(`retriever: loss is ${stats.loss} at step ${step}; checkpoint kept at step ${start}`);
+    clipGradNorm(model.parameters(), 1.0);
+    opt.step(learningRate(step, { peak: o.lr, warmup: Math.min(300, o.steps >> 3), total: o.steps, min: o.lr / 20 }));
+    opt.zeroGrad();
+    model.clampLogitScale();
+    const row: Record<string, number> = { step: step + 1, loss: stats.loss, batch_acc: stats.acc, temperature: Math.exp(-model.logitScale.data[0]) };
+    if ((step + 1) % o.evalEvery === 0 || step + 1 === o.steps) {
+      const e = evaluateRetriever(retriever, o.eval);
+      Object.assign(row, { t2i_r1: e.t2i[1], t2i_r5: e.t2i[5], t2i_r10: e.t2i[10], i2t_r1: e.i2t[1], i2t_r10: e.i2t[10], t2i_concept_r10: e.t2iConcept[10] });
+      saveCheckpoint(ckpt, model, { optimizer: opt, config: o.config, step: step + 1 });
+    }
+    appendFileSync(log, `${JSON.stringify(row)}\n`);
+    if (row.t2i_r10 !== undefined) {
+      plotJsonl(log, join(o.out, 'loss.svg'), [
+        { title: 'retriever: InfoNCE loss (EMA)', logY: true, keys: [{ key: 'loss', name: 'loss', smooth: true }] },
+        { title: 'held-out recall', keys: [{ key: 't2i_r1', name: 'text→image R@1' }, { key: 't2i_r10', name: 'text→image R@10' }, { key: 'i2t_r10', name: 'image→text R@10' }] },
+      ]);
+    }
+    o.onLog?.(row);
+  }
+  return model;
+}
