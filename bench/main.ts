@@ -1,10 +1,13 @@
 /**
  * bench/main.ts — `npm run bench -- <suite>`: engine (GEMM + training step vs peers), memory
- * (RSS over 10k steps), data (dataset build time) or tokenizer (encode/decode images/s). Run on an idle machine: the numbers swing 2x under load.
+ * (RSS over 10k steps), data (dataset build time), tokenizer (encode/decode images/s) or retrieval
+ * (memory bank insert/index/search at the sizes given: `npm run bench -- retrieval 100000`). Run on an
+ * idle machine: the numbers swing 2x under load.
  */
 import { runEngineBench } from './engine.js';
 import { runDataBench } from './data.js';
 import { runMemoryBench } from './memory.js';
+import { runRetrievalBench } from './retrieval.js';
 import { runTokenizerBench } from './tokenizer.js';
 
 const suites: Record<string, () => void | Promise<void>> = {
@@ -12,6 +15,7 @@ const suites: Record<string, () => void | Promise<void>> = {
   memory: () => { if (!runMemoryBench()) process.exitCode = 1; },
   data: runDataBench,
   tokenizer: runTokenizerBench,
+  retrieval: () => runRetrievalBench(process.argv.slice(3)),
 };
 
 const name = process.argv[2] ?? 'engine';

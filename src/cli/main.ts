@@ -15,6 +15,7 @@ import { runData } from './data.js';
 import { runDemo } from './demo.js';
 import { runRetriever } from './retriever.js';
 import { runTokenizer } from './tokenizer.js';
+import { runTrain } from './train.js';
 
 const HELP = `cm3leon — CM3Leon (retrieval-augmented, token-based multimodal LM) in TypeScript
 
@@ -26,6 +27,7 @@ Commands:
   data      Build / inspect image–text datasets (\`npx cm3leon data --help\`).
   tokenizer Train/use the text BPE and the VQ image tokenizer (\`npx cm3leon tokenizer --help\`).
   retriever Train/evaluate the CLIP-style retriever (\`npx cm3leon retriever --help\`).
+  train     Retrieval-augmented CM3 pretraining of CM3Leon (\`npx cm3leon train --help\`).
   info      Show the compute backend, threads and BLAS in use.
   help      Show this help.
 
@@ -65,6 +67,7 @@ export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'data') return runData(argv.slice(1));
   if (argv[0] === 'tokenizer') return runTokenizer(argv.slice(1));
   if (argv[0] === 'retriever') return runRetriever(argv.slice(1));
+  if (argv[0] === 'train') return runTrain(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

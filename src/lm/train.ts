@@ -1,0 +1,139 @@
+/**
+ * lm/train.ts — pretraining CM3Leon: packed retrieval-augmented CM3 rows, AdamW with warmup +
+ * cosine decay, global-norm clipping, gradient accumulation, held-out loss per modality, JSONL log,
+ * loss.svg, atomic checkpoints (weights + AdamW state + step + seed; the data position and every
+ * random choice are functions of (seed, step), so `resume` replays the uninterrupted run exactly).
+ * A NaN/Inf loss stops the run before the optimizer step; the last checkpoint stays the last good one.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.js';
+import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { plotJsonl } from '../io/plot.js';
+import { CM3Leon, type CM3LeonConfig } from '../model/cm3leon.js';
+import { AdamW } from '../optim/adamw.js';
+import { clipGradNorm } from '../optim/clip.js';
+import { learningRate } from '../optim/schedule.js';
+import { affine, backward, noGrad, tidy } from '../tensor/index.js';
+import type { Vocab } from '../tokenizer/vocab.js';
+import { evalRows, rowTensors, trainingBatch, type LmDataConfig } from './batches.js';
+import type { Corpus } from './corpus.js';
+
+export interface LmTrainOptions {
+  model: CM3LeonConfig;
+  data: LmDataConfig;
+  vocab: Vocab;
+  corpus: Corpus;
+  evalCorpus?: Corpus;
+  out: string;
+  steps: number;
+  /** Rows per micro-batch and micro-batches per optimizer step. */
+  batch: number;
+  accumulate: number;
+  lr: number;
+  warmup: number;
+  minLrRatio: number;
+  weightDecay: number;
+  clip: number;
+  evalEvery: number;
+  evalDocs: number;
+  seed: number;
+  resume?: boolean;
+  /** Stop (as if killed) after this many steps of this call — for tests and time-boxed sessions. */
+  stopAfter?: number;
+  onLog?: (row: Record<string, number>) => void;
+}
+
+export class NonFiniteLossError extends Error {}
+
+/** Held-out loss of image-code targets and of text targets (weights as built, split by modality). */
+export function evaluateLm(model: CM3Leon, rows: ReturnType<typeof evalRows>, vocab: Vocab, batch: number): { text: number; image: number; all: number } {
+  const sums = { text: [0, 0], image: [0, 0], all: [0, 0] };
+  noGrad(() => {
+    for (let i = 0; i < rows.length; i += batch) {
+      tidy(() => {
+        const chunk = rows.slice(i, i + batch), t = rowTensors(chunk);
+        const losses = model.tokenLosses(t.ids, t.targets);
+        const tg = t.targets.data, w = t.weights.data;
+        for (let k = 0; k < losses.length; k++) {
+          if (w[k] === 0 || Number.isNaN(losses[k])) continue;
+          const key = vocab.isImage(tg[k]) ? 'image' : vocab.isText(tg[k]) ? 'text' : null;
+          if (key) { sums[key][0] += losses[k]; sums[key][1]++; }
+          sums.all[0] += losses[k]; sums.all[1]++;
+        }
+      });
+    }
+  });
+  const avg = (s: number[]) => (s[1] ? s[0] / s[1] : Number.NaN);
+  return { text: avg(sums.text), image: avg(sums.image), all: avg(sums.all) };
+}
+
+/** Keep only log rows up to `step` (a killed run may have logged past its last checkpoint). */
+function truncateLog(log: string, step: number): void {
+  if (!existsSync(log)) return;
+  const keep = readFileSync(log, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { step: number }).step <= step);
+  writeFileAtomic(log, Buffer.from(keep.map((l) => `${l}\n`).join(''), 'utf8'));
+}
+
+export function trainLm(o: LmTrainOptions): CM3Leon {
+  if (o.model.vocab !== o.vocab.size) throw new RangeError(`model vocab ${o.model.vocab} != tokenizer vocabulary ${o.vocab.size}`);
+  if (o.data.contextLength > o.model.contextLength) throw new RangeError(`data contextLength ${o.data.contextLength} > model contextLength ${o.model.contextLength}`);
+  const model = new CM3Leon(o.model);
+  const opt = new AdamW(model.namedParameters(), { lr: o.lr, betas: [0.9, 0.98], weightDecay: o.weightDecay, decay: (n, p) => p.ndim >= 2 && n !== 'wpe.weight' });
+  mkdirSync(o.out, { recursive: true });
+  const ckpt = join(o.out, 'model.safetensors'), log = join(o.out, 'train_log.jsonl');
+  let start = 0;
+  if (o.resume && existsSync(ckpt)) {
+    const c = loadCheckpoint(ckpt, model, opt);
+    start = c.step ?? 0;
+    if (Number(c.metadata.seed) !== o.seed) throw new RangeError(`${ckpt} was trained with seed ${c.metadata.seed}; resume with --seed ${c.metadata.seed}`);
+    truncateLog(log, start);
+  } else if (existsSync(log)) {
+    writeFileSync(log, '');
+  }
+  const rowsEval = o.evalCorpus ? evalRows(o.evalCorpus, o.corpus, o.vocab, o.data, o.evalDocs) : [];
+  const save = (step: number) => saveCheckpoint(ckpt, model, {
+    optimizer: opt, config: o.model, step, metadata: { seed: String(o.seed), data: JSON.stringify(o.data), vocab: JSON.stringify(o.vocab.config), ...o.corpus.meta },
+  });
+  const end = Math.min(o.steps, o.stopAfter !== undefined ? start + o.stopAfter : o.steps);
+  for (let step = start; step < end; step++) {
+    const t0 = performance.now();
+    let lossSum = 0, tokens = 0;
+    for (let a = 0; a < o.accumulate; a++) {
+      const rows = trainingBatch(o.corpus, o.vocab, o.data, o.seed, step * o.accumulate + a, o.batch);
+      tokens += rows.length * o.data.contextLength;
+      const l = tidy(() => {
+        const t = rowTensors(rows);
+        const loss = model.loss(t.ids, t.targets, t.weights);
+        backward(o.accumulate > 1 ? affine(loss, 1 / o.accumulate) : loss);
+        return loss.item();
+      });
+      if (!Number.isFinite(l)) {
+        opt.zeroGrad();
+        throw new NonFiniteLossError(`loss is ${l} at step ${step + 1}; stopped before the update. The last good checkpoint (step ${start}${start ? '' : ', none written'}) is ${ckpt}`);
+      }
+      lossSum += l / o.accumulate;
+    }
+    const gradNorm = clipGradNorm(model.parameters(), o.clip);
+    const lr = learningRate(step, { peak: o.lr, warmup: o.warmup, total: o.steps, min: o.lr * o.minLrRatio });
+    opt.step(lr);
+    opt.zeroGrad();
+    const row: Record<string, number> = { step: step + 1, loss: lossSum, lr, grad_norm: gradNorm, tokens_per_s: tokens / ((performance.now() - t0) / 1000) };
+    if ((step + 1) % o.evalEvery === 0 || step + 1 === end) {
+      if (rowsEval.length) {
+        const e = evaluateLm(model, rowsEval, o.vocab, o.batch);
+        Object.assign(row, { eval_loss: e.all, eval_text: e.text, eval_image: e.image });
+      }
+      save(step + 1);
+    }
+    appendFileSync(log, `${JSON.stringify(row)}\n`);
+    if (row.eval_loss !== undefined || step + 1 === end) {
+      plotJsonl(log, join(o.out, 'loss.svg'), [
+        { title: 'CM3Leon: train loss (EMA)', keys: [{ key: 'loss', name: 'train', smooth: true }] },
+        { title: 'held-out loss by target modality', keys: [{ key: 'eval_text', name: 'text tokens' }, { key: 'eval_image', name: 'image tokens' }, { key: 'eval_loss', name: 'all' }] },
+      ]);
+    }
+    o.onLog?.(row);
+  }
+  return model;
+}
