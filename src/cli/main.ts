@@ -11,6 +11,7 @@ import { projectRoot, tryLoadNative } from '../backend/native/binding.js';
 import { ConfigError, resolvePreset } from '../config/config.js';
 import type { GPTConfig } from '../model/gpt.js';
 import { GPT_PRESETS } from '../model/presets.js';
+import { runBank } from './bank.js';
 import { runData } from './data.js';
 import { runDemo } from './demo.js';
 import { runRetriever } from './retriever.js';
@@ -27,6 +28,7 @@ Commands:
   data      Build / inspect image–text datasets (\`npx cm3leon data --help\`).
   tokenizer Train/use the text BPE and the VQ image tokenizer (\`npx cm3leon tokenizer --help\`).
   retriever Train/evaluate the CLIP-style retriever (\`npx cm3leon retriever --help\`).
+  bank      Build / extend / search the retrieval memory bank (\`npx cm3leon bank --help\`).
   train     Retrieval-augmented CM3 pretraining of CM3Leon (\`npx cm3leon train --help\`).
   info      Show the compute backend, threads and BLAS in use.
   help      Show this help.
@@ -68,6 +70,7 @@ export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'tokenizer') return runTokenizer(argv.slice(1));
   if (argv[0] === 'retriever') return runRetriever(argv.slice(1));
   if (argv[0] === 'train') return runTrain(argv.slice(1));
+  if (argv[0] === 'bank') return runBank(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

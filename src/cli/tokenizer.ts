@@ -8,8 +8,7 @@ import { parseArgs } from 'node:util';
 import { encodePng } from '../data/image.js';
 import { sample } from '../data/captions.js';
 import { Rng } from '../tensor/random.js';
-import type { DataRecord } from '../data/record.js';
-import { contactSheet } from '../data/sheet.js';
+import { imageGrid, type GridCell } from '../data/sheet.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
 import { readSafetensors } from '../io/safetensors.js';
 import { psnr } from '../tokenizer/image/metrics.js';
@@ -124,14 +123,12 @@ async function recon(data: string | undefined, model: string | undefined, n: num
   loadCheckpoint(model, m);
   const images = sample(new Rng(0), await loadImages(data, "split = 'heldout-style'", config.imageSize), n);
   const e = evaluate(m, images);
-  const cells: DataRecord[] = [];
+  const cells: GridCell[] = [];
   for (let i = 0; i < images.length; i++) {
     for (const [img, label] of [[images[i], 'original'], [e.recons[i], `${psnr(images[i], e.recons[i]).toFixed(1)} dB`]] as const) {
-      cells.push({ id: `${i}`, source: 'emoji', style: label, concept: '', split: 'heldout-style', captions: [label],
-        image: await encodePng({ data: img, width: config.imageSize, height: config.imageSize }), size: config.imageSize,
-        attributes: {}, boxes: [], mask: null, edit: null, licence: { spdx: '', attribution: '' } });
+      cells.push({ image: await encodePng({ data: img, width: config.imageSize, height: config.imageSize }), head: label, text: '' });
     }
   }
-  writeFileSync(out, contactSheet(cells, { cols: 8, lines: 1 }));
+  writeFileSync(out, imageGrid(cells, { cols: 8, lines: 0 }));
   process.stdout.write(`held-out PSNR ${e.psnr.toFixed(2)} dB, SSIM ${e.ssim.toFixed(3)}, codebook usage ${(100 * e.usage).toFixed(0)}% -> ${out}\n`);
 }

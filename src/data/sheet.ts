@@ -42,20 +42,31 @@ export function wrap(text: string, width: number, lines: number): string[] {
   return out;
 }
 
-/** PNG bytes of a grid of records with their captions. */
+/** One grid cell: an image, a grey header line and wrapped body text. */
+export interface GridCell { image: Uint8Array; head: string; text: string }
+
+/** PNG bytes of a grid of records with their source/style, split and first caption. */
 export function contactSheet(records: readonly DataRecord[], o: SheetOptions = {}): Uint8Array {
+  return imageGrid(records.map((r) => ({
+    image: r.image,
+    head: `${r.style}${r.edit ? ' edit' : ''} · ${r.split.replace('heldout-', 'held-out ')}`,
+    text: r.edit ? `"${r.edit.instruction}" -> ${r.captions[0]}` : r.captions[0],
+  })), o);
+}
+
+/** PNG bytes of a grid of PNG images, each with a header line and wrapped text underneath. */
+export function imageGrid(cells: readonly GridCell[], o: SheetOptions = {}): Uint8Array {
   const cols = o.cols ?? 8, cell = o.cell ?? 128, lines = o.lines ?? 3;
   const fontSize = 11, lineH = 13, pad = 6;
   const cw = cell + 2 * pad, ch = cell + pad * 2 + (lines + 1) * lineH;
-  const rows = Math.max(1, Math.ceil(records.length / cols));
+  const rows = Math.max(1, Math.ceil(cells.length / cols));
   const parts: string[] = [];
-  records.forEach((r, i) => {
+  cells.forEach((r, i) => {
     const x = (i % cols) * cw + pad, y = Math.floor(i / cols) * ch + pad;
     const href = `data:image/png;base64,${Buffer.from(r.image).toString('base64')}`;
     parts.push(`<image x="${x}" y="${y}" width="${cell}" height="${cell}" href="${href}" style="image-rendering:pixelated"/>`);
     const width = Math.floor(cell / 5.6);
-    const head = wrap(`${r.style}${r.edit ? ' edit' : ''} · ${r.split.replace('heldout-', 'held-out ')}`, width, 1)[0];
-    const text = [head, ...wrap(r.edit ? `"${r.edit.instruction}" -> ${r.captions[0]}` : r.captions[0], width, lines)];
+    const text = [wrap(r.head, width, 1)[0] ?? '', ...wrap(r.text, width, lines)];
     text.forEach((t, k) => {
       const fill = k === 0 ? '#666' : '#111';
       parts.push(`<text x="${x}" y="${y + cell + lineH * (k + 1)}" font-family="Roboto" font-size="${fontSize}" fill="${fill}">${escapeXml(t)}</text>`);

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import type * as lancedb from '@lancedb/lancedb';
 import { type BankIndexConfig, bankIndexConfig, type IndexAction, type IndexState, maintainIndex, nprobesFor, readIndexState } from './bank_index.js';
 import {
+  BankError,
   type BankDocument, type BankManifest, documentsToArrow, DOCUMENTS_TABLE, EMBEDDING_COLUMN, floats, parseManifest, type Row,
   rowToDocument, sqlString, type StoredDocument, validateDocuments,
 } from './bank_schema.js';
@@ -74,18 +75,18 @@ export class MemoryBank {
     const cfg = bankIndexConfig(opts.index);
     if (isLocalUri(uri)) {
       recoverLocal(localPath(uri));
-      if (!existsSync(localPath(uri))) throw new Error(`no memory bank at ${localPath(uri)}. HINT: build one with \`cm3leon bank build\``);
+      if (!existsSync(localPath(uri))) throw new BankError(`no memory bank at ${localPath(uri)}. HINT: build one with \`cm3leon bank build\``);
     }
     const db = await connectBank(uri, opts.storageOptions);
     if (!(await db.tableNames()).includes(DOCUMENTS_TABLE)) {
       db.close();
-      throw new Error(`${uri} is not a cm3leon memory bank (no "${DOCUMENTS_TABLE}" table)`);
+      throw new BankError(`${uri} is not a cm3leon memory bank (no "${DOCUMENTS_TABLE}" table)`);
     }
     const table = await db.openTable(DOCUMENTS_TABLE);
     try {
       const manifest = parseManifest(await manifestJson(table), uri);
       if (opts.embedder !== undefined && opts.embedder !== manifest.embedder) {
-        throw new Error(`memory bank ${uri} was built with embedder "${manifest.embedder}" but the queries come from ` +
+        throw new BankError(`memory bank ${uri} was built with embedder "${manifest.embedder}" but the queries come from ` +
           `"${opts.embedder}": embeddings of different retrievers are not comparable; rebuild the bank with this retriever`);
       }
       return new MemoryBank(uri, manifest, db, table, cfg, await readIndexState(table));
@@ -124,7 +125,7 @@ export class MemoryBank {
     const clash = await this.existingIds(docs.map((d) => d.id));
     if (clash.length > 0) {
       const shown = clash.slice(0, 5).map((id) => `"${id}"`).join(', ') + (clash.length > 5 ? `, … (${clash.length} in all)` : '');
-      throw new Error(`ids already in the memory bank: ${shown}; ids are unique`);
+      throw new BankError(`ids already in the memory bank: ${shown}; ids are unique`);
     }
     await this.table.add(documentsToArrow(docs, await this.table.schema(), this.dim));
     return { added: docs.length, index: await this.reindex() };
@@ -147,7 +148,7 @@ export class MemoryBank {
       for (const r of rows as Row[]) found.set(String(r.id), rowToDocument(r));
     }
     const missing = ids.filter((id) => !found.has(id));
-    if (missing.length > 0) throw new Error(`not in the memory bank: ${missing.slice(0, 5).map((id) => `"${id}"`).join(', ')}`);
+    if (missing.length > 0) throw new BankError(`not in the memory bank: ${missing.slice(0, 5).map((id) => `"${id}"`).join(', ')}`);
     return ids.map((id) => found.get(id)!);
   }
 
@@ -186,7 +187,7 @@ export class MemoryBank {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error(`memory bank ${this.uri} is closed`);
+    if (this.closed) throw new BankError(`memory bank ${this.uri} is closed`);
   }
 
   private async existingIds(ids: readonly string[]): Promise<string[]> {
@@ -203,4 +204,5 @@ export class MemoryBank {
 export { BankWriter } from './bank_writer.js';
 export type { BankCreateOptions, FinishStage } from './bank_writer.js';
 export type { BankDocument, BankManifest, StoredDocument } from './bank_schema.js';
+export { BankError } from './bank_schema.js';
 export { BANK_INDEX_DEFAULTS, type BankIndexConfig, type IndexAction } from './bank_index.js';

@@ -13,6 +13,11 @@ import type * as ArrowTypes from 'apache-arrow';
  */
 const arrow = createRequire(import.meta.url)('apache-arrow') as typeof ArrowTypes;
 
+/** A user-facing memory-bank problem (missing bank, wrong embedder, duplicate ids, refused overwrite). */
+export class BankError extends Error {
+  override name = 'BankError';
+}
+
 export const DOCUMENTS_TABLE = 'documents';
 export const BANK_FORMAT = 'cm3leon-bank-v1';
 /** Key of the manifest JSON in the `embedding` column's field metadata. */
@@ -72,11 +77,11 @@ export function checkManifestFields(dim: number, embedder: string): void {
 
 export function parseManifest(json: string | undefined, where: string): BankManifest {
   if (json === undefined) {
-    throw new Error(`${where} is not a complete cm3leon memory bank (no manifest): an interrupted build? ` +
+    throw new BankError(`${where} is not a complete cm3leon memory bank (no manifest): an interrupted build? ` +
       'Build it again with `cm3leon bank build`');
   }
   const m = JSON.parse(json) as BankManifest;
-  if (m.format !== BANK_FORMAT) throw new Error(`${where}: unknown memory bank format "${m.format}" (expected ${BANK_FORMAT})`);
+  if (m.format !== BANK_FORMAT) throw new BankError(`${where}: unknown memory bank format "${m.format}" (expected ${BANK_FORMAT})`);
   checkManifestFields(m.dim, m.embedder);
   return m;
 }
@@ -88,7 +93,7 @@ export function validateDocuments(docs: readonly BankDocument[], dim: number): v
     const what = `document ${i}${typeof d.id === 'string' ? ` ("${d.id}")` : ''}`;
     if (typeof d.id !== 'string' || d.id === '') throw new TypeError(`${what}: id must be a non-empty string, got ${JSON.stringify(d.id)}`);
     const first = seen.get(d.id);
-    if (first !== undefined) throw new Error(`duplicate id "${d.id}" in this batch (documents ${first} and ${i}); ids are unique`);
+    if (first !== undefined) throw new BankError(`duplicate id "${d.id}" in this batch (documents ${first} and ${i}); ids are unique`);
     seen.set(d.id, i);
     for (const k of ['caption', 'source', 'licence'] as const) {
       if (typeof d[k] !== 'string') throw new TypeError(`${what}: ${k} must be a string, got ${JSON.stringify(d[k])}`);
@@ -108,7 +113,7 @@ export function validateDocuments(docs: readonly BankDocument[], dim: number): v
 }
 
 function onlyChunk<T extends ArrowTypes.DataType>(v: ArrowTypes.Vector<T>): ArrowTypes.Data<T> {
-  if (v.data.length !== 1) throw new Error(`internal: expected one Arrow chunk, got ${v.data.length}`);
+  if (v.data.length !== 1) throw new BankError(`internal: expected one Arrow chunk, got ${v.data.length}`);
   return v.data[0];
 }
 

@@ -20,6 +20,7 @@ import * as lancedb from '@lancedb/lancedb';
 import type { Schema } from 'apache-arrow';
 import { type BankIndexConfig, bankIndexConfig, maintainIndex } from './bank_index.js';
 import {
+  BankError,
   BANK_FORMAT, type BankDocument, type BankManifest, checkManifestFields, documentSchema, documentsToArrow, DOCUMENTS_TABLE,
   EMBEDDING_COLUMN, MANIFEST_KEY, validateDocuments,
 } from './bank_schema.js';
@@ -104,7 +105,7 @@ export class BankWriter {
       const target = localPath(uri);
       recoverLocal(target);
       if (existsSync(target) && !isLocalBank(target) && !(statSync(target).isDirectory() && readdirSync(target).length === 0)) {
-        throw new Error(`${target} exists and is not a cm3leon memory bank; refusing to replace it (choose another path)`);
+        throw new BankError(`${target} exists and is not a cm3leon memory bank; refusing to replace it (choose another path)`);
       }
       mkdirSync(dirname(target), { recursive: true });
       const staging = join(dirname(target), `.${basename(target)}.partial-${process.pid}-${Date.now()}`);
@@ -119,7 +120,7 @@ export class BankWriter {
       old.close();
       if (complete) {
         db.close();
-        throw new Error(`${uri} already holds a memory bank; object stores have no atomic rename, so build into a new URI ` +
+        throw new BankError(`${uri} already holds a memory bank; object stores have no atomic rename, so build into a new URI ` +
           'and point readers at it (or delete the old bank first)');
       }
     }
@@ -134,7 +135,7 @@ export class BankWriter {
     if (docs.length === 0) return;
     validateDocuments(docs, this.dim);
     const dup = docs.find((d) => this.ids.has(d.id));
-    if (dup) throw new Error(`duplicate id "${dup.id}": already added to this bank; ids are unique`);
+    if (dup) throw new BankError(`duplicate id "${dup.id}": already added to this bank; ids are unique`);
     await this.table.add(documentsToArrow(docs, this.schema, this.dim));
     for (const d of docs) this.ids.add(d.id);
   }
