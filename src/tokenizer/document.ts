@@ -3,6 +3,8 @@
  * and its exact id encoding. Layout (paper §1): consecutive segments are joined by <break>
  * ("caption <break> image"); a sequence of documents is framed by <eos> (`<eos> d1 <eos> d2 <eos>`).
  * Images are code grids here; pixels <-> codes is the image tokenizer's job.
+ * CM3-transformed ids (model/cm3.ts) place `<mask:i>`/`<infill>` inline, as in the paper, and can
+ * cut an image's codes apart; they are not Documents: `uncm3` restores the Document ids first.
  */
 import type { Vocab } from './vocab.js';
 
