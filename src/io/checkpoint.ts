@@ -75,3 +75,23 @@ export function loadCheckpoint(path: string, model: Module, optimizer?: AdamW): 
     metadata: file.metadata,
   };
 }
+
+/**
+ * Release copy of a training checkpoint: parameters only (optimizer moments and step counters
+ * dropped), f32 parameters optionally stored as bf16; config, step and other metadata kept.
+ */
+export function exportWeights(src: string, dst: string, dtype: 'f32' | 'bf16' = 'f32'): { tensors: number; bytes: number } {
+  const file = readSafetensors(src);
+  if (file.metadata.format !== CHECKPOINT_FORMAT) throw new SafetensorsError(`${src}: not a cm3leon checkpoint (format "${file.metadata.format ?? 'none'}")`);
+  const out = new Map<string, SafeEntry>();
+  let bytes = 0;
+  for (const [name, e] of file.tensors) {
+    if (name.startsWith('optim.')) continue;
+    const f = e.dtype === 'F32' && dtype === 'bf16' ? { dtype: 'BF16' as const, shape: e.shape, data: f32ToBf16(e.data as Float32Array) } : e;
+    out.set(name, f);
+    bytes += f.data.byteLength;
+  }
+  const { optimizer_step: _s, ...metadata } = file.metadata;
+  writeSafetensors(dst, out, metadata);
+  return { tensors: out.size, bytes };
+}

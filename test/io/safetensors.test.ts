@@ -275,3 +275,32 @@ test('decode of raw file bytes from disk matches encode output', () => {
     assert.deepEqual(new Uint8Array(readFileSync(p)), encodeSafetensors(sample()));
   });
 });
+
+test('exportWeights drops optimizer state, keeps config, and bf16 halves the parameters', async () => {
+  const { mkdtempSync, rmSync, statSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { saveCheckpoint, loadCheckpoint, exportWeights } = await import('../../src/io/checkpoint.js');
+  const { Linear } = await import('../../src/nn/layers.js');
+  const { AdamW } = await import('../../src/optim/adamw.js');
+  const { Rng } = await import('../../src/tensor/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'cm3leon-export-'));
+  try {
+    const m = new Linear(64, 32, { rng: new Rng(1) }), opt = new AdamW(m.namedParameters(), { lr: 1e-3 });
+    const src = join(dir, 'train.safetensors'), f32 = join(dir, 'f32.safetensors'), bf = join(dir, 'bf16.safetensors');
+    saveCheckpoint(src, m, { optimizer: opt, config: { d: 64 }, step: 7 });
+    assert.equal(exportWeights(src, f32).tensors, 2);
+    exportWeights(src, bf, 'bf16');
+    const back = new Linear(64, 32, { rng: new Rng(2) });
+    const c = loadCheckpoint(f32, back);
+    assert.deepEqual([c.config, c.step], [{ d: 64 }, 7]);
+    assert.deepEqual(back.weight.toArray(), m.weight.toArray());
+    assert.throws(() => loadCheckpoint(f32, back, opt), /no optimizer state/);
+    loadCheckpoint(bf, back);
+    back.weight.toArray().forEach((x, i) => assert.ok(Math.abs(x - m.weight.toArray()[i]) <= Math.abs(x) / 128 + 1e-30));
+    assert.ok(statSync(bf).size < 0.6 * statSync(f32).size && statSync(f32).size < 0.4 * statSync(src).size);
+    assert.throws(() => exportWeights(join(dir, 'missing'), f32), /ENOENT|no such file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
