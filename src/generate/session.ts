@@ -1,0 +1,89 @@
+/**
+ * generate/session.ts — the batched, KV-cached decoding engine under `generate`: R rows (streams),
+ * each a prompt followed by the ids fed to it one step at a time.
+ *
+ *   new DecodeSession(model, prompts)  left-pads the prompts to one length (tokenMask 0 on the
+ *                                      padding: no position, never attended) and prefills them
+ *   logits(r)                          row r's next-token logits (V), as float64
+ *   select(rows)                       fork / reorder / drop rows (KVCache.select)
+ *   step(ids)                          feed one id per row, compute the next logits
+ *
+ * Classifier-free guidance is just a session over [cond prompts; uncond prompts]: one forward
+ * per step for both streams. Each row decodes exactly as it would alone (kv_cache.ts).
+ * Logits shape per forward: (R, t, V); only the last position of each row is kept.
+ */
+import type { CM3Leon } from '../model/cm3leon.js';
+import type { KVCache } from '../model/kv_cache.js';
+import { tensor, tidy } from '../tensor/index.js';
+
+export interface SessionOptions {
+  /** Ids the session will be fed after the prompts (sizes the cache: longest prompt + this). */
+  maxNewTokens: number;
+  /** Id placed in padding slots (masked out; any valid id). Default 0. */
+  padId?: number;
+}
+
+export class DecodeSession {
+  private cache: KVCache;
+  /** (R, V) next-token logits of every row. */
+  private last: Float32Array;
+  readonly V: number;
+  /** Real (non-padding) tokens per row so far: the position of the row's next token. */
+  get positions(): Int32Array { return this.cache.positions; }
+  get rows(): number { return this.cache.batch; }
+  get contextLength(): number { return this.model.config.contextLength; }
+
+  constructor(readonly model: CM3Leon, prompts: readonly (readonly number[])[], o: SessionOptions) {
+    if (prompts.length === 0) throw new RangeError('DecodeSession: needs at least one prompt');
+    prompts.forEach((p, i) => { if (p.length === 0) throw new RangeError(`DecodeSession: prompt ${i} is empty`); });
+    if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 0) throw new RangeError(`DecodeSession: maxNewTokens must be an integer >= 0, got ${o.maxNewTokens}`);
+    const R = prompts.length, T = Math.max(...prompts.map((p) => p.length)), pad = o.padId ?? 0;
+    this.V = model.config.vocab;
+    const ids = new Int32Array(R * T), mask = new Float32Array(R * T);
+    prompts.forEach((p, r) => {
+      const off = T - p.length; // left padding
+      for (let j = 0; j < T; j++) { ids[r * T + j] = j < off ? pad : p[j - off]; mask[r * T + j] = j < off ? 0 : 1; }
+    });
+    this.cache = model.createCache(R, T + o.maxNewTokens);
+    this.last = new Float32Array(R * this.V);
+    try {
+      this.forward(ids, T, prompts.some((p) => p.length < T) ? mask : undefined);
+    } catch (e) {
+      this.cache.dispose();
+      throw e;
+    }
+  }
+
+  private forward(ids: Int32Array, t: number, mask?: Float32Array): void {
+    const R = this.cache.batch, V = this.V;
+    tidy(() => {
+      const logits = this.model.forwardCached(tensor(ids, [R, t], 'i32'), this.cache, mask ? { tokenMask: mask } : {});
+      const f = logits.flat(); // (R, t, V)
+      for (let r = 0; r < R; r++) this.last.set(f.subarray((r * t + t - 1) * V, (r * t + t) * V), r * V);
+      return null;
+    });
+  }
+
+  /** Row r's next-token logits (a copy). */
+  logits(r: number): Float64Array {
+    if (!(r >= 0 && r < this.rows)) throw new RangeError(`DecodeSession.logits: row ${r} outside [0, ${this.rows})`);
+    return Float64Array.from(this.last.subarray(r * this.V, (r + 1) * this.V));
+  }
+
+  /** New row i = old row rows[i] (cache and logits); the old cache is released. */
+  select(rows: readonly number[]): void {
+    const next = this.cache.select(rows), V = this.V, last = new Float32Array(rows.length * V);
+    rows.forEach((r, i) => last.set(this.last.subarray(r * V, (r + 1) * V), i * V));
+    this.cache.dispose();
+    this.cache = next;
+    this.last = last;
+  }
+
+  /** Feed one id per row (length R) and compute the next logits. */
+  step(ids: readonly number[]): void {
+    if (ids.length !== this.rows) throw new RangeError(`DecodeSession.step: ${ids.length} ids for ${this.rows} rows`);
+    this.forward(Int32Array.from(ids), 1);
+  }
+
+  dispose(): void { this.cache.dispose(); }
+}
