@@ -14,6 +14,7 @@ import { GPT_PRESETS } from '../model/presets.js';
 import { runBank } from './bank.js';
 import { runData } from './data.js';
 import { runExport } from './export.js';
+import { runGenerate } from './generate.js';
 import { runDemo } from './demo.js';
 import { runRetriever } from './retriever.js';
 import { runTokenizer } from './tokenizer.js';
@@ -24,6 +25,8 @@ const HELP = `cm3leon — CM3Leon (retrieval-augmented, token-based multimodal L
 Usage: npx cm3leon <command> [options]
 
 Commands:
+  generate  Text -> images with the default model (also caption, infill, infill-text; see
+            \`npx cm3leon generate --help\`).
   demo      Train a small byte-level GPT on a text file with the engine, save a
             safetensors checkpoint and print a sample (the quick-start job).
   data      Build / inspect image–text datasets (\`npx cm3leon data --help\`).
@@ -74,6 +77,7 @@ export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'train') return runTrain(argv.slice(1));
   if (argv[0] === 'bank') return runBank(argv.slice(1));
   if (argv[0] === 'export') return runExport(argv.slice(1));
+  if (['generate', 'caption', 'infill', 'infill-text'].includes(argv[0])) return runGenerate(argv[0], argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
