@@ -38,3 +38,4 @@ export { cm3, uncm3, captionPrompt, CM3_DEFAULTS } from './model/cm3.js';
 export { buildRaSequence, orderPair, pack } from './model/sequence.js';
 export { trainLm, type LmTrainOptions } from './lm/train.js';
 export { loadCorpus, prepareCorpus, saveCorpus, type Corpus } from './lm/corpus.js';
+export * from './eval/index.js';
