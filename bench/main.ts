@@ -9,12 +9,14 @@ import { runDataBench } from './data.js';
 import { runMemoryBench } from './memory.js';
 import { runRetrievalBench } from './retrieval.js';
 import { runTokenizerBench } from './tokenizer.js';
+import { runGenerateBench } from './generate.js';
 
 const suites: Record<string, () => void | Promise<void>> = {
   engine: runEngineBench,
   memory: () => { if (!runMemoryBench()) process.exitCode = 1; },
   data: runDataBench,
   tokenizer: runTokenizerBench,
+  generate: runGenerateBench,
   retrieval: () => runRetrievalBench(process.argv.slice(3)),
 };
 
