@@ -99,7 +99,7 @@ export function trainingBatch(corpus: Corpus, vocab: Vocab, cfg: LmDataConfig, s
   const rng = new Rng(stepSeed(seed, step));
   const seqs: Weighted[] = [];
   let packed: PackedRow[] = [];
-  while (packed.length <= rows) {
+  while (packed.length < rows) {
     for (let s = 0; s < rows; s++) seqs.push(trainingSequence(corpus, rng.int(corpus.docs.length), vocab, cfg, rng));
     packed = pack(seqs, cfg.contextLength, vocab);
   }
