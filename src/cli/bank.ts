@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodePng, decodeToRgb, encodePng } from '../data/image.js';
-import { imageGrid } from '../data/sheet.js';
+import { imageGrid, type GridCell } from '../data/sheet.js';
 import { openDataset } from '../data/store.js';
 import { BankError, MemoryBank, BankWriter, type BankDocument } from '../retrieval/bank.js';
 import { isLocalUri, localPath } from '../retrieval/bank_writer.js';
@@ -31,7 +31,9 @@ Usage:
         or a JSONL file of {"image": "path", "caption": "...", "id"?: "...", "licence"?: "..."}
         (paths relative to the file). One atomic commit: an interrupted add changes nothing.
   npx cm3leon bank search "text" --bank BANK [-k 5] [-o grid.png]
-        Text -> top-k documents (inner product with the retriever's text embedding).
+  npx cm3leon bank search --queries FILE --bank BANK [-k 5] [-o grid.png]
+        Text -> top-k documents (inner product with the retriever's text embedding); with
+        --queries, one query per line and one grid row per query.
 
 BANK is a folder, or a LanceDB URI (s3://bucket/path, gs://..., az://...) with credentials from
 the usual environment variables. --model/--tokenizer override the committed retriever and image
@@ -124,15 +126,24 @@ async function add(src: string, bankUri: string, t: Tools): Promise<void> {
   }
 }
 
-async function search(query: string, bankUri: string, k: number, out: string | undefined, t: Tools): Promise<void> {
+/** Top-k for each query; a grid with one row per query (the query text, then its k documents). */
+async function search(queries: string[], bankUri: string, k: number, out: string | undefined, t: Tools): Promise<void> {
   const bank = await MemoryBank.open(bankUri, { embedder: t.retriever.id });
   try {
-    const [q] = t.retriever.embedTexts([query]);
-    const hits = await bank.search(q, k);
-    hits.forEach((h, i) => process.stdout.write(`${i + 1}. ${h.score.toFixed(3)}  ${h.id}  ${h.caption}\n`));
-    if (out) {
+    const vecs = t.retriever.embedTexts(queries), cells: GridCell[] = [];
+    const blank = await encodePng({ data: new Uint8Array(16 * 16 * 3).fill(255), width: 16, height: 16 });
+    for (const [qi, query] of queries.entries()) {
+      const hits = await bank.search(vecs[qi], k);
+      if (queries.length > 1) process.stdout.write(`${query}\n`);
+      hits.forEach((h, i) => process.stdout.write(`${i + 1}. ${h.score.toFixed(3)}  ${h.id}  ${h.caption}\n`));
+      if (!out) continue;
       const docs = new Map((await bank.byIds(hits.map((h) => h.id))).map((d) => [d.id, d]));
-      writeFileSync(out, imageGrid(hits.map((h, i) => ({ image: docs.get(h.id)!.image, head: `#${i + 1} · ${h.score.toFixed(3)}`, text: h.caption })), { cols: Math.min(k, 8), lines: 2 }));
+      if (queries.length > 1) cells.push({ image: blank, head: 'query', text: query });
+      cells.push(...hits.map((h, i) => ({ image: docs.get(h.id)!.image, head: `#${i + 1} · ${h.score.toFixed(3)}`, text: h.caption })));
+      for (let i = hits.length; i < k; i++) cells.push({ image: blank, head: '', text: '' });
+    }
+    if (out) {
+      writeFileSync(out, imageGrid(cells, { cols: queries.length > 1 ? k + 1 : Math.min(k, 8), lines: 2 }));
       process.stderr.write(`-> ${out}\n`);
     }
   } finally {
@@ -145,7 +156,7 @@ export async function runBank(argv: string[]): Promise<void> {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: {
       help: { type: 'boolean', short: 'h' }, data: { type: 'string' }, out: { type: 'string' }, bank: { type: 'string' }, split: { type: 'string' },
-      limit: { type: 'string' }, k: { type: 'string', short: 'k' }, o: { type: 'string', short: 'o' }, model: { type: 'string' }, tokenizer: { type: 'string' },
+      limit: { type: 'string' }, queries: { type: 'string' }, k: { type: 'string', short: 'k' }, o: { type: 'string', short: 'o' }, model: { type: 'string' }, tokenizer: { type: 'string' },
     } });
   } catch (e) {
     return fail(`${(e as Error).message}\n\n${BANK_HELP}`);
@@ -167,8 +178,9 @@ export async function runBank(argv: string[]): Promise<void> {
       return await add(p[1], v.bank, tools(v.model, v.tokenizer));
     }
     if (p[0] === 'search') {
-      if (!p[1] || !v.bank) fail('search needs "text" and --bank BANK');
-      return await search(p.slice(1).join(' '), v.bank, num(v.k, 5, 'k'), v.o, tools(v.model, v.tokenizer));
+      const queries = v.queries ? readFileSync(v.queries, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean) : [p.slice(1).join(' ')];
+      if (!queries[0] || !v.bank) fail('search needs "text" (or --queries FILE) and --bank BANK');
+      return await search(queries, v.bank, num(v.k, 5, 'k'), v.o, tools(v.model, v.tokenizer));
     }
   } catch (e) {
     if (e instanceof BankCliError || e instanceof BankError || e instanceof RangeError || e instanceof TypeError) fail(e.message);

@@ -56,6 +56,12 @@ test('add from a folder and a JSONL file, then search with a grid; bad input cha
   assert.equal(r.stdout.trim().split('\n').length, 3);
   assert.match(r.stdout, /^1\. -?\d\.\d{3} {2}\S+ {2}/);
   assert.ok(existsSync(grid));
+  const qfile = join(dir, 'queries.txt'), grid2 = join(dir, 'grid2.png');
+  writeFileSync(qfile, 'a red square\n\na blue square\n');
+  r = cli('search', '--queries', qfile, '--bank', bank, '-k', '2', '-o', grid2);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n').filter((l) => !/^\d\./.test(l)), ['a red square', 'a blue square']);
+  assert.ok(existsSync(grid2));
 
   for (const [args, msg] of [
     [['add', jsonl, '--bank', bank], /ids already in the memory bank/],
