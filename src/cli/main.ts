@@ -13,6 +13,7 @@ import type { GPTConfig } from '../model/gpt.js';
 import { GPT_PRESETS } from '../model/presets.js';
 import { runBank } from './bank.js';
 import { runData } from './data.js';
+import { runEval } from './eval.js';
 import { runExport } from './export.js';
 import { runGenerate } from './generate.js';
 import { runDemo } from './demo.js';
@@ -34,6 +35,7 @@ Commands:
   retriever Train/evaluate the CLIP-style retriever (\`npx cm3leon retriever --help\`).
   bank      Build / extend / search the retrieval memory bank (\`npx cm3leon bank --help\`).
   train     Retrieval-augmented CM3 pretraining of CM3Leon (\`npx cm3leon train --help\`).
+  eval      Evaluate text->image (KID/FID/CLIP score ablations) and captioning (\`npx cm3leon eval --help\`).
   export    Release weights (no optimizer state, optional bf16) from a training checkpoint.
   info      Show the compute backend, threads and BLAS in use.
   help      Show this help.
@@ -77,6 +79,7 @@ export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'train') return runTrain(argv.slice(1));
   if (argv[0] === 'bank') return runBank(argv.slice(1));
   if (argv[0] === 'export') return runExport(argv.slice(1));
+  if (argv[0] === 'eval') return runEval(argv.slice(1));
   if (['generate', 'caption', 'infill', 'infill-text'].includes(argv[0])) return runGenerate(argv[0], argv.slice(1));
   let parsed;
   try {
