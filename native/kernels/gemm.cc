@@ -3,6 +3,9 @@
 // C[b] = alpha * op(A[b]) @ op(B[b]) + beta * C[b]; row-major; batches run in parallel, a single
 // large product is split along its larger output dimension.
 #include <cblas.h>
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
 #include "../check.h"
 #include "../pool.h"
 #include "kernels.h"
@@ -18,8 +21,63 @@ void sgemm_one(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, c
               alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
 }
 
+// Skinny products (M <= SKINNY_M rows, e.g. one decoding step's activations times a weight
+// matrix): memory-bound over B, so read B once, directly, instead of BLAS packing it every call.
+// op(A) is first gathered into a contiguous M x K block; split over the pool along N.
+static const int64_t SKINNY_M = 4;
+
+static void sgemm_skinny(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+                         const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  std::vector<float> a((size_t)(M * K));
+  for (int64_t m = 0; m < M; m++)
+    for (int64_t k = 0; k < K; k++) a[m * K + k] = ta ? A[k * lda + m] : A[m * lda + k];
+  auto store = [&](int64_t m, int64_t n, float s) {
+    float& c = C[m * ldc + n];
+    c = beta == 0.0f ? alpha * s : alpha * s + beta * c;
+  };
+  auto run = [&](int64_t n0, int64_t n1) {
+    if (tb) {  // B stored N x K: one contiguous dot product per output
+      for (int64_t n = n0; n < n1; n++) {
+        const float* b = B + n * ldb;
+        for (int64_t m = 0; m < M; m++) {
+          const float* am = a.data() + m * K;
+          float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+          for (int64_t k = 0; k < K; k++) s += am[k] * b[k];
+          store(m, n, s);
+        }
+      }
+    } else {  // B stored K x N: accumulate scaled rows of B
+      const int64_t w = n1 - n0;
+      std::vector<float> acc((size_t)(M * w), 0.0f);
+      for (int64_t k = 0; k < K; k++) {
+        const float* b = B + k * ldb + n0;
+        for (int64_t m = 0; m < M; m++) {
+          const float av = a[m * K + k];
+          float* acm = acc.data() + m * w;
+#pragma omp simd
+          for (int64_t j = 0; j < w; j++) acm[j] += av * b[j];
+        }
+      }
+      for (int64_t m = 0; m < M; m++)
+        for (int64_t j = 0; j < w; j++) store(m, n0 + j, acc[m * w + j]);
+    }
+  };
+  const int64_t grain = (int64_t)1 << 16;  // ~64k multiply-adds per task
+  if (pool::threads() == 1 || N * K * M < grain) { run(0, N); return; }
+  const int64_t per = std::max<int64_t>(16, grain / std::max<int64_t>(1, K * M));
+  pool::parallel_for((N + per - 1) / per, 1, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; c++) run(c * per, std::min(N, (c + 1) * per));
+  });
+}
+
 void sgemm_parallel(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
                     const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  static const bool skinny = [] { const char* e = std::getenv("CM3LEON_GEMM_SKINNY"); return !(e && e[0] == '0'); }();
+  if (skinny && M <= SKINNY_M) {  // CM3LEON_GEMM_SKINNY=0 turns the path off (benchmark A/B)
+    sgemm_skinny(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
   const int T = pool::threads();
   if (T == 1 || M * N * K < (int64_t)96 * 96 * 96) {
     sgemm_one(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);

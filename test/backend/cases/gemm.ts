@@ -67,6 +67,14 @@ export function gemmSuite(ctx: SuiteContext): void {
           110 + Number(ta) * 2 + Number(tb));
       });
     }
+    it('skinny M <= 4 (decoding): every transpose, padded, offsets, beta, threaded sizes', () => {
+      for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+        const seed = 130 + Number(ta) * 2 + Number(tb);
+        runGemm(`skinny 2x300x129 ${ta}${tb}`, { m: 2, n: 300, k: 129, ta, tb, padA: 3, padB: 5, padC: 7, aOff: 2, bOff: 1, cOff: 4, alpha: 0.7, beta: -1.25 }, seed);
+        runGemm(`skinny 4x1031x260 ${ta}${tb}`, { m: 4, n: 1031, k: 260, ta, tb }, seed + 10);
+        runGemm(`skinny 3x5x7 ${ta}${tb}`, { m: 3, n: 5, k: 7, ta, tb, cFill: NaN }, seed + 20);
+      }
+    });
     it('1x1x1', () => {
       runGemm('1x1x1', { m: 1, n: 1, k: 1, ta: false, tb: false }, 120);
       runGemm('1x1x1 TT beta', { m: 1, n: 1, k: 1, ta: true, tb: true, alpha: 2, beta: 0.5 }, 121);
