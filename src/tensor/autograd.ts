@@ -153,7 +153,7 @@ export function tidy<T>(fn: () => T): T {
   const keep = new Set<Disposable>();
   const visit = (v: unknown, depth: number) => {
     if (v instanceof Tensor) { keep.add(v); if (v.base) keep.add(v.base); return; }
-    if (depth > 2 || v === null || typeof v !== 'object') return;
+    if (depth > 2 || v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return; // typed arrays hold no tensors
     for (const x of Array.isArray(v) ? v : Object.values(v)) visit(x, depth + 1);
   };
   visit(result, 0);
