@@ -6,6 +6,7 @@
  * retrieved documents (ids, captions, scores) that conditioned it.
  */
 import { loadCheckpoint } from '../io/checkpoint.js';
+import { LM_DATA_DEFAULTS } from '../lm/batches.js';
 import { readSafetensors } from '../io/safetensors.js';
 import { CM3Leon, type CM3LeonConfig } from '../model/cm3leon.js';
 import { validateCM3LeonConfig } from '../model/cm3leon_config.js';
@@ -71,7 +72,7 @@ export class Generator {
     if (k === 0) return { docs: [], provenance: [] };
     if (!this.bank) throw new RangeError(`retrieval of ${k} documents needs a memory bank (build one with \`cm3leon bank build\`, or use --retrieve 0)`);
     const hits = await this.bank.search(query, RETRIEVAL_POOL);
-    const chosen = selectDocuments(hits, { mode: 'infer', k });
+    const chosen = selectDocuments(hits, { mode: 'infer', k, maxScore: LM_DATA_DEFAULTS.maxScore, dedup: LM_DATA_DEFAULTS.dedup });
     const full = new Map((await this.bank.byIds(chosen.map((c) => c.id))).map((d) => [d.id, d]));
     const docs = chosen.map((c) => {
       const d = full.get(c.id)!;
