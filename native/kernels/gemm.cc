@@ -63,7 +63,7 @@ static void sgemm_skinny(bool ta, bool tb, int64_t M, int64_t N, int64_t K, floa
         for (int64_t j = 0; j < w; j++) store(m, n0 + j, acc[m * w + j]);
     }
   };
-  const int64_t grain = (int64_t)1 << 16;  // ~64k multiply-adds per task
+  const int64_t grain = (int64_t)1 << 20;  // ~1M multiply-adds per task: smaller tasks lose more to waking the pool than they gain
   if (pool::threads() == 1 || N * K * M < grain) { run(0, N); return; }
   const int64_t per = std::max<int64_t>(16, grain / std::max<int64_t>(1, K * M));
   pool::parallel_for((N + per - 1) / per, 1, [&](int64_t c0, int64_t c1) {
