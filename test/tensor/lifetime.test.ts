@@ -64,3 +64,11 @@ for (const backend of ['native', 'ref'] as const) {
     assert.deepEqual(linear(zeros([2, 0]), zeros([3, 0])).toArray(), [0, 0, 0, 0, 0, 0]);
   }));
 }
+
+test('tidy returns typed arrays untouched and keeps tensors next to them', () => {
+  const big = new Float32Array(1 << 20).fill(1.5);
+  const out = tidy(() => ({ data: big, t: tensor([1, 2, 3]), nested: [new Int32Array(4)] }));
+  assert.equal(out.data, big);
+  assert.deepEqual(out.t.toArray(), [1, 2, 3]);
+  assert.equal(out.nested[0].length, 4);
+});
