@@ -10,7 +10,7 @@ import { decodePng, decodeToRgb, encodePng } from '../data/image.js';
 import { imageGrid, type GridCell } from '../data/sheet.js';
 import { openDataset } from '../data/store.js';
 import { BankError, MemoryBank, BankWriter, type BankDocument } from '../retrieval/bank.js';
-import { isLocalUri, localPath } from '../retrieval/bank_writer.js';
+import { bankMayExist } from '../retrieval/bank_writer.js';
 import { defaultRetrieverPath } from '../retrieval/defaults.js';
 import { Retriever } from '../retrieval/retriever.js';
 import { defaultImageTokenizerPath, defaultTextTokenizerPath } from '../tokenizer/defaults.js';
@@ -115,7 +115,7 @@ async function add(src: string, bankUri: string, t: Tools): Promise<void> {
     try { rgb = (await decodeToRgb(it.path, S)).data; } catch (e) { throw new BankCliError(`${it.path}: cannot read as an image (${(e as Error).message})`); }
     return { id: it.id, caption: it.caption, rgb, png: await encodePng({ data: rgb, width: S, height: S }), source: 'user', licence: it.licence };
   })));
-  const fresh = isLocalUri(bankUri) && !existsSync(localPath(bankUri));
+  const fresh = !bankMayExist(bankUri);
   const bank = fresh ? await MemoryBank.create(bankUri, { dim: t.retriever.dim, embedder: t.retriever.id })
     : await MemoryBank.open(bankUri, { embedder: t.retriever.id });
   try {

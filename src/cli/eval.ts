@@ -2,13 +2,13 @@
  * cli/eval.ts — `cm3leon eval`: the ablation table for text→image (KID, FID, CLIP score) on
  * held-out-concept captions and captioning scores on the held-out style, written as markdown.
  */
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../io/atomic.js';
 import { ablationGrid, evalCaptioning, evalTextToImage, samplePairs, t2iTable, type EvalPair, type T2IRow } from '../eval/harness.js';
 import { Generator } from '../generate/pipeline.js';
 import { MemoryBank } from '../retrieval/bank.js';
+import { bankMayExist } from '../retrieval/bank_writer.js';
 import { loadPairs, RETRIEVER_SPLITS } from '../retrieval/data.js';
 import { defaultRetrieverPath } from '../retrieval/defaults.js';
 import { Retriever } from '../retrieval/retriever.js';
@@ -61,7 +61,7 @@ export async function runEval(argv: string[]): Promise<void> {
     const text = TextTokenizer.fromJson(defaultTextTokenizerPath());
     const modelPath = v.model ?? defaultLmPath();
     const { lm, vocab } = Generator.loadLm(modelPath);
-    const bank = existsSync(bankPath) ? await MemoryBank.open(bankPath) : null;
+    const bank = bankMayExist(bankPath) ? await MemoryBank.open(bankPath) : null;
     gen = new Generator(lm, vocab, text, ImageTokenizer.load(v.tokenizer ?? defaultImageTokenizerPath()), Retriever.load(v.retriever ?? defaultRetrieverPath(), text), bank, basename(modelPath));
   } catch (e) {
     return fail(`cannot load the model: ${(e as Error).message}`);

@@ -3,7 +3,7 @@
  * default (committed) model, offline. Images are written as PNG plus a 4x upscaled copy for
  * viewing, each with a JSON sidecar (prompt, settings, seed, model id, retrieved documents).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { Generator, SAMPLE_DEFAULTS, type ImageSample, type Provenance } from '../generate/pipeline.js';
 import type { DecoderChoice } from '../generate/generate.js';
 import { MemoryBank } from '../retrieval/bank.js';
+import { bankMayExist } from '../retrieval/bank_writer.js';
 import { defaultRetrieverPath } from '../retrieval/defaults.js';
 import { Retriever } from '../retrieval/retriever.js';
 import { defaultImageTokenizerPath, defaultLmPath, defaultTextTokenizerPath, defaultBankPath } from '../tokenizer/defaults.js';
@@ -84,7 +85,7 @@ export async function runGenerate(cmd: string, argv: string[]): Promise<void> {
   const decoder = (v.decoder ?? SAMPLE_DEFAULTS.decoder) as DecoderChoice;
   if (!DECODERS.includes(decoder)) fail(`--decoder must be one of ${DECODERS.join(', ')}, got "${v.decoder}"`);
   const bankPath = v.bank ?? defaultBankPath();
-  const haveBank = existsSync(bankPath) || /^[a-z0-9+]+:\/\//i.test(bankPath);
+  const haveBank = bankMayExist(bankPath);
   let retrieve = num(v.retrieve, 'retrieve', SAMPLE_DEFAULTS.retrieve, true);
   if (!haveBank && retrieve > 0) {
     if (v.retrieve !== undefined) fail(`--retrieve ${retrieve} needs a memory bank; ${bankPath} does not exist (build it with \`cm3leon bank build --data DIR --out ${bankPath}\`)`);

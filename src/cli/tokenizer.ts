@@ -13,8 +13,7 @@ import { loadCheckpoint } from '../io/checkpoint.js';
 import { readSafetensors } from '../io/safetensors.js';
 import { psnr } from '../tokenizer/image/metrics.js';
 import { ImageTokenizerModel } from '../tokenizer/image/model.js';
-import { decodePng } from '../data/image.js';
-import { openDataset } from '../data/store.js';
+import { loadPairs } from '../retrieval/data.js';
 import { ConfigError, resolvePreset } from '../config/config.js';
 import { IMAGE_TOKENIZER_PRESETS, parseImageTokenizerConfig, type ImageTokenizerConfig } from '../tokenizer/image/config.js';
 import { evaluate, trainImageTokenizer } from '../tokenizer/image/train.js';
@@ -49,10 +48,7 @@ function fail(msg: string): never {
 }
 
 async function loadImages(dir: string, where: string, size: number, limit?: number): Promise<Uint8Array[]> {
-  const ds = await openDataset(dir);
-  const recs = await ds.records({ where: `${where} AND size = ${size}`, limit });
-  ds.close();
-  return Promise.all(recs.map(async (r) => (await decodePng(r.image)).data));
+  return (await loadPairs(dir, where, size, limit)).map((p) => p.image);
 }
 
 export async function runTokenizer(argv: string[]): Promise<void> {

@@ -7,9 +7,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config/config.js';
-import { LM_DATA_DEFAULTS, lmDataConfig, type LmDataConfig } from '../lm/batches.js';
-import { loadCorpus, prepareCorpus, saveCorpus, type Corpus } from '../lm/corpus.js';
+import { ConfigError, parseOverrides } from '../config/config.js';
+import { LM_DATA_DEFAULTS, type LmDataConfig } from '../lm/batches.js';
+import { loadCorpus, MAX_CAPTION_TOKENS, prepareCorpus, saveCorpus, type Corpus } from '../lm/corpus.js';
 import { NonFiniteLossError, trainLm } from '../lm/train.js';
 import { CM3LEON_PRESETS, resolveCM3LeonConfig } from '../model/cm3leon_presets.js';
 import { loadPairs, RETRIEVER_SPLITS } from '../retrieval/data.js';
@@ -44,23 +44,12 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
-/** Split `--set` pairs into model and data overrides (`data.` prefix, or a known data key). */
-export function splitOverrides(pairs: readonly string[]): { model: string[]; data: Record<string, unknown> } {
-  const model: string[] = [], data: Record<string, unknown> = {};
+/** Split `--set` pairs into model overrides and data overrides (`data.` prefix, stripped). */
+export function splitOverrides(pairs: readonly string[]): { model: string[]; data: string[] } {
+  const model: string[] = [], data: string[] = [];
   for (const p of pairs) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new ConfigError(`override "${p}" must look like key=value`);
-    let key = p.slice(0, eq);
-    const raw = p.slice(eq + 1);
-    if (key.startsWith('data.')) {
-      key = key.slice(5);
-      if (!(key in LM_DATA_DEFAULTS)) throw new ConfigError(`unknown data key "${key}" (valid keys: ${Object.keys(LM_DATA_DEFAULTS).join(', ')})`);
-      const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`data key "${key}" needs a number, got "${raw}"`);
-      data[key] = n;
-    } else {
-      model.push(`${key.startsWith('model.') ? key.slice(6) : key}=${raw}`);
-    }
+    if (p.startsWith('data.')) data.push(p.slice(5));
+    else model.push(p.startsWith('model.') ? p.slice(6) : p);
   }
   return { model, data };
 }
@@ -73,7 +62,7 @@ async function corpusFor(path: string, dataDir: string, where: string, build: ()
   if (src.length === 0) fail(`${dataDir}: no documents for ${where}`);
   const bar = new Progress(src.length, 'corpus', 4096);
   const corpus = prepareCorpus(src, {
-    ...tools, maxCaptionTokens: 48, m: 16, queryDropout: 0.2, seed: 1, memory,
+    ...tools, maxCaptionTokens: MAX_CAPTION_TOKENS, m: 16, queryDropout: 0.2, seed: 1, memory,
     onProgress: (stage, done) => { if (stage === 'encode') bar.update(done, 'tokenizing + embedding'); },
   });
   bar.done();
@@ -110,7 +99,7 @@ export async function runTrain(argv: string[]): Promise<void> {
   try {
     const o = splitOverrides(v.set ?? []);
     model = resolveCM3LeonConfig(v.config ?? 'small', [`vocab=${vocab.size}`, ...o.model]);
-    data = lmDataConfig({ contextLength: Math.min(LM_DATA_DEFAULTS.contextLength, model.contextLength), ...o.data });
+    data = parseOverrides({ ...LM_DATA_DEFAULTS, contextLength: Math.min(LM_DATA_DEFAULTS.contextLength, model.contextLength) }, o.data, 'data');
   } catch (e) {
     if (e instanceof ConfigError || e instanceof RangeError) fail(e.message);
     throw e;

@@ -11,7 +11,9 @@ import { readSafetensors } from '../io/safetensors.js';
 import { CM3Leon, type CM3LeonConfig } from '../model/cm3leon.js';
 import { validateCM3LeonConfig } from '../model/cm3leon_config.js';
 import type { MemoryBank } from '../retrieval/bank.js';
+import { dot } from '../retrieval/metrics.js';
 import { selectDocuments } from '../retrieval/policy.js';
+import { MAX_CAPTION_TOKENS } from '../lm/corpus.js';
 import type { Retriever } from '../retrieval/retriever.js';
 import type { ImageTokenizer } from '../tokenizer/image/tokenizer.js';
 import type { TextTokenizer } from '../tokenizer/text/index.js';
@@ -37,8 +39,6 @@ export const SAMPLE_DEFAULTS: Readonly<SampleSettings> = Object.freeze({ n: 4, c
 
 export interface ImageSample { sample: number; seed: number; decoder: string; codes: number[]; rgb: Uint8Array; clipScore: number }
 
-/** Caption text cut like training captions (lm/corpus.ts maxCaptionTokens). */
-const MAX_CAPTION_TOKENS = 48;
 /** Bank candidates fetched before the inference policy (threshold, dedup) picks k. */
 const RETRIEVAL_POOL = 16;
 
@@ -100,7 +100,7 @@ export class Generator {
     const codes = res.map((x) => x.tokens.filter((t) => this.vocab.isImage(t)).map((t) => this.vocab.imageCode(t)));
     const rgb = this.image.decode(codes);
     const emb = this.retriever.embedImages(rgb);
-    const samples = res.map((x, i) => ({ sample: x.sample, seed: x.seed, decoder: x.decoder, codes: codes[i], rgb: rgb[i], clipScore: emb[i].reduce((a, v, j) => a + v * q[j], 0) }));
+    const samples = res.map((x, i) => ({ sample: x.sample, seed: x.seed, decoder: x.decoder, codes: codes[i], rgb: rgb[i], clipScore: dot(emb[i], q) }));
     samples.sort((a, b) => b.clipScore - a.clipScore);
     return { samples, retrieved: r.provenance, settings: s };
   }
@@ -115,7 +115,7 @@ export class Generator {
     const res = generate(this.lm, [prompt], { vocab: this.vocab, n: s.n, decoder: s.decoder === 'mix' || s.decoder === 'cdk' ? 'topp' : s.decoder, seed: s.seed, topP: s.topP, temperature: s.temperature })[0];
     const texts = res.map((x) => this.text.decode(x.tokens.filter((t) => this.vocab.isText(t))).trim());
     const t = this.retriever.embedTexts(texts.map((x) => x || ' '));
-    const captions = texts.map((text, i) => ({ text, seed: res[i].seed, score: t[i].reduce((a, x, j) => a + x * v[j], 0) })).sort((a, b) => b.score - a.score);
+    const captions = texts.map((text, i) => ({ text, seed: res[i].seed, score: dot(t[i], v) })).sort((a, b) => b.score - a.score);
     return { captions, retrieved: r.provenance };
   }
 

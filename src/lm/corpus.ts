@@ -11,12 +11,14 @@
 import { readSafetensors, writeSafetensors, type SafeEntry } from '../io/safetensors.js';
 import { dropQueryTokens } from '../retrieval/policy.js';
 import type { Retriever } from '../retrieval/retriever.js';
-import { textBatchFromIds } from '../retrieval/retriever.js';
 import { matmul, noGrad, Rng, tensor, tidy, transpose } from '../tensor/index.js';
 import type { ImageTokenizer } from '../tokenizer/image/tokenizer.js';
 import type { TextTokenizer } from '../tokenizer/text/index.js';
 
 export const CORPUS_FORMAT = 'cm3leon-corpus-v1';
+
+/** Caption ids are cut to this many tokens, in training and in generation prompts alike. */
+export const MAX_CAPTION_TOKENS = 48;
 
 export interface CorpusDoc { id: string; concept: string; captions: number[][]; codes: number[] }
 
@@ -83,19 +85,15 @@ export function prepareCorpus(src: readonly SourceDoc[], o: PrepareOptions): Cor
     const codes = o.image.encode(part.map((d) => d.image));
     const img = o.retriever.embedImages(part.map((d) => d.image));
     const captionIds = part.map((d) => d.captions.map((t) => o.text.encode(t).slice(0, o.maxCaptionTokens)).filter((ids) => ids.length > 0));
-    const first = captionIds.map((ids) => (ids[0] ?? []).slice(0, c.maxTextLen));
+    captionIds.forEach((ids, k) => { if (ids.length === 0) throw new RangeError(`document ${part[k].id}: no caption tokens`); });
+    const first = captionIds.map((ids) => ids[0].slice(0, c.maxTextLen));
     const dropped = first.map((ids, k) => dropQueryTokens(ids, o.queryDropout, new Rng(o.seed * 1_000_003 + i + k)));
-    const embed = (seqs: number[][]) => noGrad(() => tidy(() => {
-      const { ids, mask } = textBatchFromIds(seqs, Math.max(1, ...seqs.map((s) => s.length)), c);
-      return o.retriever.model.text.forward(ids, mask).flat().slice();
-    }));
-    const t = embed(first), tq = embed(dropped);
+    const t = o.retriever.embedTextIds(first), tq = o.retriever.embedTextIds(dropped);
     part.forEach((d, k) => {
-      if (captionIds[k].length === 0) throw new RangeError(`document ${d.id}: no caption tokens`);
       docs.push({ id: d.id, concept: d.concept, captions: captionIds[k], codes: codes[k] });
       for (let j = 0; j < E; j++) {
-        embeddings[(i + k) * E + j] = (t[k * E + j] + img[k][j]) / 2;
-        queries[(i + k) * E + j] = (tq[k * E + j] + img[k][j]) / 2;
+        embeddings[(i + k) * E + j] = (t[k][j] + img[k][j]) / 2;
+        queries[(i + k) * E + j] = (tq[k][j] + img[k][j]) / 2;
       }
     });
     o.onProgress?.('encode', Math.min(N, i + step), N);

@@ -12,6 +12,7 @@
  * One writer at a time: id uniqueness is checked before each add, not enforced by Lance.
  */
 import { existsSync } from 'node:fs';
+import { dot } from './metrics.js';
 import type * as lancedb from '@lancedb/lancedb';
 import { type BankIndexConfig, bankIndexConfig, type IndexAction, type IndexState, maintainIndex, nprobesFor, readIndexState } from './bank_index.js';
 import {
@@ -52,12 +53,6 @@ export interface BankIndexInfo extends IndexState {
 const ID_QUERY_CHUNK = 1000;
 /** `_distance` (1 − score for 'dot') is selected explicitly: Lance warns when a vector search leaves it out. */
 const SEARCH_COLUMNS = ['id', 'caption', 'source', 'licence', EMBEDDING_COLUMN, '_distance'];
-
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
 
 export class MemoryBank {
   private closed = false;

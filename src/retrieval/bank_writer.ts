@@ -54,6 +54,11 @@ export function localPath(uri: string): string {
   return resolve(uri.startsWith('file://') ? fileURLToPath(uri) : uri);
 }
 
+/** False only for a local bank folder that does not exist (a remote URI is tried on open). */
+export function bankMayExist(uri: string): boolean {
+  return !isLocalUri(uri) || existsSync(localPath(uri));
+}
+
 export async function connectBank(uri: string, storageOptions?: Record<string, string>): Promise<lancedb.Connection> {
   return isLocalUri(uri) ? lancedb.connect(localPath(uri)) : lancedb.connect(uri, { storageOptions });
 }

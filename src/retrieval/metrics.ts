@@ -15,7 +15,9 @@ export interface RecallReport {
   randomConcept: Record<number, number>;
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
+/** Inner product of two equal-length vectors (the retrieval score). */
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new RangeError(`vectors differ in length (${a.length} vs ${b.length})`);
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;

@@ -13,6 +13,7 @@
  *
  * Pure functions: all randomness comes from a seeded `Rng`, so results are fixed by the seed.
  */
+import { dot } from './metrics.js';
 import { ConfigError, mergeConfig } from '../config/config.js';
 import type { Rng } from '../tensor/index.js';
 
@@ -68,13 +69,6 @@ export interface SelectOptions extends Partial<RetrievalConfig> {
   excludeIds?: Iterable<string>;
   /** Required in train mode. */
   rng?: Rng;
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new RangeError(`candidate embeddings differ in length (${a.length} vs ${b.length})`);
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 /**

@@ -14,15 +14,17 @@ import { toTensor } from '../tokenizer/image/pixels.js';
 import type { TextTokenizer } from '../tokenizer/text/index.js';
 import { RETRIEVER_PRESETS, RetrieverModel, type RetrieverConfig } from './clip.js';
 
+/** A text's ids as the text tower reads them: cut to maxTextLen, an empty text as one space. */
+function towerIds(tok: TextTokenizer, text: string, c: RetrieverConfig): number[] {
+  if (tok.vocabSize !== c.textVocab) throw new RangeError(`retriever expects a text vocabulary of ${c.textVocab}, the tokenizer has ${tok.vocabSize}`);
+  const ids = tok.encode(text).slice(0, c.maxTextLen);
+  return ids.length ? ids : [tok.encode(' ')[0]];
+}
+
 /** Ids (B, T) padded with textVocab and the mask (B, T), T = longest caption in the batch. */
 export function textBatch(tok: TextTokenizer, texts: readonly string[], c: RetrieverConfig): { ids: Tensor; mask: Tensor } {
-  if (tok.vocabSize !== c.textVocab) throw new RangeError(`retriever expects a text vocabulary of ${c.textVocab}, the tokenizer has ${tok.vocabSize}`);
-  const seqs = texts.map((t) => {
-    const ids = tok.encode(t).slice(0, c.maxTextLen);
-    return ids.length ? ids : [tok.encode(' ')[0]];
-  });
-  const T = Math.max(...seqs.map((s) => s.length));
-  return textBatchFromIds(seqs, T, c);
+  const seqs = texts.map((t) => towerIds(tok, t, c));
+  return textBatchFromIds(seqs, Math.max(...seqs.map((s) => s.length)), c);
 }
 
 /** Same from id lists (already truncated), e.g. after query-token dropout. */
@@ -67,8 +69,13 @@ export class Retriever {
   }
 
   embedTexts(texts: readonly string[]): Float32Array[] {
-    return this.chunks(texts, (c) => {
-      const { ids, mask } = textBatch(this.text, c, this.config);
+    return this.embedTextIds(texts.map((t) => towerIds(this.text, t, this.config)));
+  }
+
+  /** Text-tower embeddings of id lists (non-empty, at most maxTextLen), e.g. after query dropout. */
+  embedTextIds(seqs: readonly (readonly number[])[]): Float32Array[] {
+    return this.chunks(seqs, (c) => {
+      const { ids, mask } = textBatchFromIds(c, Math.max(...c.map((s) => s.length)), this.config);
       return Float32Array.from(this.model.text.forward(ids, mask).flat());
     });
   }
