@@ -1,23 +1,21 @@
 /**
  * bench/main.ts — `npm run bench -- <suite>`: engine (GEMM + training step vs peers), memory
  * (RSS over 10k steps), data (dataset build time), tokenizer (encode/decode images/s) or retrieval
- * (memory bank insert/index/search at the sizes given: `npm run bench -- retrieval 100000`). Run on an
+ * (memory bank insert/index/search at the sizes given: `npm run bench -- retrieval 100000`) or webgpu
+ * (WGSL GEMM vs PyTorch's fp32 GEMM on the same machine; `-- webgpu --quick`). Run on an
  * idle machine: the numbers swing 2x under load.
  */
-import { runEngineBench } from './engine.js';
-import { runDataBench } from './data.js';
-import { runMemoryBench } from './memory.js';
-import { runRetrievalBench } from './retrieval.js';
-import { runTokenizerBench } from './tokenizer.js';
-import { runGenerateBench } from './generate.js';
 
-const suites: Record<string, () => void | Promise<void>> = {
-  engine: runEngineBench,
-  memory: () => { if (!runMemoryBench()) process.exitCode = 1; },
-  data: runDataBench,
-  tokenizer: runTokenizerBench,
-  generate: runGenerateBench,
-  retrieval: () => runRetrievalBench(process.argv.slice(3)),
+// Each suite loads only its own modules (the webgpu one runs where most dependencies are absent).
+const args = process.argv.slice(3);
+const suites: Record<string, () => Promise<void>> = {
+  engine: async () => (await import('./engine.js')).runEngineBench(),
+  memory: async () => { if (!(await import('./memory.js')).runMemoryBench()) process.exitCode = 1; },
+  data: async () => (await import('./data.js')).runDataBench(),
+  tokenizer: async () => (await import('./tokenizer.js')).runTokenizerBench(),
+  generate: async () => (await import('./generate.js')).runGenerateBench(),
+  retrieval: async () => (await import('./retrieval.js')).runRetrievalBench(args),
+  webgpu: async () => (await import('./webgpu.js')).runWebGpuBench(args),
 };
 
 const name = process.argv[2] ?? 'engine';

@@ -4,7 +4,8 @@
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-PKGS=(g++ make python3 libopenblas-dev libopenblas-pthread-dev)
+# Mesa's EGL + llvmpipe: the WebGPU backend's tests run on Dawn's OpenGL ES path without a GPU.
+PKGS=(g++ make python3 libopenblas-dev libopenblas-pthread-dev libegl1 libegl-mesa0 libgl1-mesa-dri)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

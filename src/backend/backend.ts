@@ -13,62 +13,66 @@ export type BinaryName = keyof typeof BinaryOp;
 export const ReduceOp = { sum: 0, max: 1 } as const;
 
 /** A (B, T, H, D) operand with unit stride over D. */
-export interface BTHD { data: FArray; sB: number; sT: number; sH: number }
+export interface BTHD<F = FArray> { data: F; sB: number; sT: number; sH: number }
 
-export interface AttnShape {
+export interface AttnShape<F = FArray> {
   B: number; Tq: number; Tk: number; H: number; D: number;
   causal: boolean; scale: number;
   /** (B, Tk) 1 = attend, 0 = padding; null for none. */
-  keyMask: FArray | null;
+  keyMask: F | null;
 }
 
-export interface Backend {
+/**
+ * F is the float array type and I the index array type: host typed arrays for the CPU backends,
+ * device buffer views (webgpu/runtime.ts GArr) for the WebGPU kernels.
+ */
+export interface Backend<F = FArray, I = Int32Array> {
   readonly name: string;
   /** C[b] = alpha * op(A[b]) @ op(B[b]) + beta * C[b], row-major, for b < batch. */
-  gemm(a: FArray, aOff: number, b: FArray, bOff: number, c: FArray, cOff: number, m: number, n: number, k: number,
+  gemm(a: F, aOff: number, b: F, bOff: number, c: F, cOff: number, m: number, n: number, k: number,
     transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, alpha: number, beta: number,
     batch: number, strideA: number, strideB: number, strideC: number): void;
-  unary(op: number, x: FArray, out: FArray, n: number): void;
+  unary(op: number, x: F, out: F, n: number): void;
   /** dx = dy * f'(x), given the forward input x and output y. */
-  unaryBackward(op: number, x: FArray, y: FArray, dy: FArray, dx: FArray, n: number): void;
+  unaryBackward(op: number, x: F, y: F, dy: F, dx: F, n: number): void;
   /** out (contiguous over shape) = a op b; strides are element strides, 0 on broadcast dims. */
-  binary(op: number, a: FArray, aOff: number, aStrides: Int32Array, b: FArray, bOff: number, bStrides: Int32Array,
-    out: FArray, shape: Int32Array): void;
+  binary(op: number, a: F, aOff: number, aStrides: Int32Array, b: F, bOff: number, bStrides: Int32Array,
+    out: F, shape: Int32Array): void;
   /** out = alpha * x + beta */
-  affine(x: FArray, out: FArray, n: number, alpha: number, beta: number): void;
+  affine(x: F, out: F, n: number, alpha: number, beta: number): void;
   /** dst[view] = (or +=) src[view], both strided over shape. */
-  copy(src: FArray, srcOff: number, srcStrides: Int32Array, dst: FArray, dstOff: number, dstStrides: Int32Array,
+  copy(src: F, srcOff: number, srcStrides: Int32Array, dst: F, dstOff: number, dstStrides: Int32Array,
     shape: Int32Array, accumulate: boolean): void;
   /** Reduce the middle axis of contiguous (outer, n, inner); op sum or max (argmax optional). */
-  reduce(op: number, x: FArray, outer: number, n: number, inner: number, out: FArray, argmax: Int32Array | null): void;
-  sumSquares(x: FArray, n: number): number;
-  softmax(x: FArray, out: FArray, rows: number, n: number, log: boolean): void;
-  softmaxBackward(y: FArray, dy: FArray, dx: FArray, rows: number, n: number, log: boolean): void;
-  layerNorm(x: FArray, w: FArray | null, b: FArray | null, out: FArray, mean: FArray, rstd: FArray, rows: number,
+  reduce(op: number, x: F, outer: number, n: number, inner: number, out: F, argmax: I | null): void;
+  sumSquares(x: F, n: number): number;
+  softmax(x: F, out: F, rows: number, n: number, log: boolean): void;
+  softmaxBackward(y: F, dy: F, dx: F, rows: number, n: number, log: boolean): void;
+  layerNorm(x: F, w: F | null, b: F | null, out: F, mean: F, rstd: F, rows: number,
     n: number, eps: number): void;
   /** dw/db accumulate (+=). */
-  layerNormBackward(x: FArray, w: FArray | null, mean: FArray, rstd: FArray, dy: FArray, dx: FArray,
-    dw: FArray | null, db: FArray | null, rows: number, n: number): void;
-  rmsNorm(x: FArray, w: FArray | null, out: FArray, rstd: FArray, rows: number, n: number, eps: number): void;
-  rmsNormBackward(x: FArray, w: FArray | null, rstd: FArray, dy: FArray, dx: FArray, dw: FArray | null,
+  layerNormBackward(x: F, w: F | null, mean: F, rstd: F, dy: F, dx: F,
+    dw: F | null, db: F | null, rows: number, n: number): void;
+  rmsNorm(x: F, w: F | null, out: F, rstd: F, rows: number, n: number, eps: number): void;
+  rmsNormBackward(x: F, w: F | null, rstd: F, dy: F, dx: F, dw: F | null,
     rows: number, n: number): void;
   /** out[o, j, :] = src[o, idx[j], :] over (outer, size, inner). */
-  gather(src: FArray, outer: number, size: number, inner: number, idx: Int32Array, n: number, out: FArray): void;
+  gather(src: F, outer: number, size: number, inner: number, idx: I, n: number, out: F): void;
   /** dst[o, idx[j], :] += g[o, j, :] */
-  scatterAdd(g: FArray, outer: number, size: number, inner: number, idx: Int32Array, n: number, dst: FArray): void;
+  scatterAdd(g: F, outer: number, size: number, inner: number, idx: I, n: number, dst: F): void;
   /** out (B, Tq, H, D) contiguous; lse (B, H, Tq). */
-  attention(q: BTHD, k: BTHD, v: BTHD, out: FArray, lse: FArray, s: AttnShape): void;
+  attention(q: BTHD<F>, k: BTHD<F>, v: BTHD<F>, out: F, lse: F, s: AttnShape<F>): void;
   /** out/dout contiguous; dq (B,Tq,H,D), dk and dv (B,Tk,H,D) strided (e.g. slices of one dqkv), overwritten. */
-  attentionBackward(q: BTHD, k: BTHD, v: BTHD, out: FArray, lse: FArray, dout: FArray, dq: BTHD, dk: BTHD,
-    dv: BTHD, s: AttnShape): void;
+  attentionBackward(q: BTHD<F>, k: BTHD<F>, v: BTHD<F>, out: F, lse: F, dout: F, dq: BTHD<F>, dk: BTHD<F>,
+    dv: BTHD<F>, s: AttnShape<F>): void;
   /** Per-row lse and weighted loss w_r * (lse_r - x[r, t_r]) (0 where ignored). */
-  crossEntropy(logits: FArray, rows: number, V: number, targets: Int32Array, weights: FArray | null,
-    ignoreIndex: number, lse: FArray, rowLoss: FArray): void;
-  crossEntropyBackward(logits: FArray, rows: number, V: number, targets: Int32Array, weights: FArray | null,
-    ignoreIndex: number, lse: FArray, scale: number, dlogits: FArray): void;
+  crossEntropy(logits: F, rows: number, V: number, targets: I, weights: F | null,
+    ignoreIndex: number, lse: F, rowLoss: F): void;
+  crossEntropyBackward(logits: F, rows: number, V: number, targets: I, weights: F | null,
+    ignoreIndex: number, lse: F, scale: number, dlogits: F): void;
   /** In-place AdamW (PyTorch formulation, decoupled weight decay); step counts from 1. */
-  adamw(p: FArray, g: FArray, m: FArray, v: FArray, n: number, lr: number, beta1: number, beta2: number, eps: number,
+  adamw(p: F, g: F, m: F, v: F, n: number, lr: number, beta1: number, beta2: number, eps: number,
     weightDecay: number, step: number): void;
   /** Nearest code (squared L2) for each row of x (N, D) in codebook (K, D). */
-  vqNearest(x: FArray, N: number, D: number, codebook: FArray, K: number, idx: Int32Array, dist: FArray): void;
+  vqNearest(x: F, N: number, D: number, codebook: F, K: number, idx: I, dist: F): void;
 }

@@ -5,12 +5,19 @@
 export class Progress {
   private readonly start = Date.now();
   private last = 0;
+  /** Work already done when this run started (a resumed job): not counted in the rate. */
+  private base = 0;
   constructor(private readonly total: number, private readonly label: string, private readonly every = 25,
     private readonly out: NodeJS.WriteStream = process.stderr) {}
 
+  /** Mark `done` units as finished before this run (resume), so the ETA uses this run's rate. */
+  startFrom(done: number): void {
+    this.base = done;
+  }
+
   update(done: number, info: string): void {
     const elapsed = (Date.now() - this.start) / 1000;
-    const eta = done > 0 ? (elapsed / done) * (this.total - done) : 0;
+    const eta = done > this.base ? (elapsed / (done - this.base)) * (this.total - done) : 0;
     const line = `${this.label} ${done}/${this.total} ${info} | ${elapsed.toFixed(0)}s elapsed, ETA ${eta.toFixed(0)}s`;
     if (this.out.isTTY) this.out.write(`\r${line.padEnd(this.last)}`);
     else if (done % this.every === 0 || done === this.total) this.out.write(`${line}\n`);

@@ -1,0 +1,119 @@
+/**
+ * webgpu/kernels/gemm.ts — batched strided GEMM, C = alpha op(A) op(B) + beta C (row-major, the
+ * Backend.gemm contract), twin of ref/elementwise.ts gemm. Tiles of 64x64 (4x4 per thread) or
+ * 128x128 outputs (8x8) per 256-thread workgroup, over k-slices held in workgroup memory; the batch
+ * is grid z. CM3LEON_WEBGPU_GEMM_TILE=small|large pins the tile.
+ * beta = 0 never reads C (it may hold NaN).
+ */
+import type { GArr, GpuRuntime, KernelSpec } from '../runtime.js';
+
+/** A tile configuration: TM x TN outputs per 256-thread workgroup over k-slices of TK. */
+interface Tile { TM: number; TN: number; TK: number }
+
+/**
+ * The kernel, generated fully unrolled for G = 1 (64x64 tile, 4x4 per thread) or G = 2 (128x128,
+ * 8x8 per thread in 4 vec4 registers per row group: rows lid.y*4.. and 64 + lid.y*4.., columns
+ * likewise). Workgroup tiles are stored as vec4, so one k step costs 2G vec4 loads for 16 G^2
+ * FMAs. Per-thread arrays indexed in loops spilled to memory on NVIDIA's Vulkan compiler (a
+ * 128x128 loop version ran 1.5 TFLOP/s on an H100); plain registers do not.
+ */
+function gemmV4Spec(G: number, TK: number): KernelSpec {
+  // G groups of 4 rows (and of 4 columns) per thread: a (64 G) x (64 G) tile, 4G x 4G per thread.
+  const T = 64 * G, W = T / 4, LA = (TK * T) / 256;
+  const groups = [...Array(G).keys()], rows = [...Array(4 * G).keys()];
+  const acc = rows.map((r) => groups.map((g) => `var c${r}_${g} = vec4<f32>(0.0);`).join(' ')).join('\n  ');
+  const loads = groups.map((g) => `let a${g} = As[kk * ${W}u + ${g * 16}u + lid.y]; let b${g} = Bs[kk * ${W}u + ${g * 16}u + lid.x];`)
+    .join('\n      ');
+  const fma = rows.map((r) => {
+    const a = `vec4<f32>(a${Math.floor(r / 4)}[${r % 4}])`;
+    return groups.map((g) => `c${r}_${g} = fma(${a}, b${g}, c${r}_${g});`).join(' ');
+  }).join('\n      ');
+  const store = rows.map((r) => {
+    const i = `row0 + ${Math.floor(r / 4) * 64}u + lid.y * 4u + ${r % 4}u`;
+    return groups.map((g) => `store_row(cbase, ${i}, col0 + ${g * 64}u + lid.x * 4u, c${r}_${g});`).join(' ');
+  }).join('\n  ');
+  return {
+    name: `gemm_v4_${T}x${T}x${TK}`,
+    params: { m: 'u32', n: 'u32', k: 'u32', ta: 'u32', tb: 'u32', lda: 'u32', ldb: 'u32', ldc: 'u32',
+      sa: 'u32', sb: 'u32', sc: 'u32', alpha: 'f32', beta: 'f32' },
+    bindings: { a: 'f32', b: 'f32', c: 'f32rw' },
+    code: /* wgsl */ `
+var<workgroup> As: array<vec4<f32>, ${TK * W}>;
+var<workgroup> Bs: array<vec4<f32>, ${TK * W}>;
+
+fn load_a(base: u32, i: u32, kk: u32) -> f32 {
+  if (i >= P.m || kk >= P.k) { return 0.0; }
+  if (P.ta != 0u) { return a[base + kk * P.lda + i]; }
+  return a[base + i * P.lda + kk];
+}
+fn load_b(base: u32, kk: u32, j: u32) -> f32 {
+  if (kk >= P.k || j >= P.n) { return 0.0; }
+  if (P.tb != 0u) { return b[base + j * P.ldb + kk]; }
+  return b[base + kk * P.ldb + j];
+}
+fn store_row(cbase: u32, i: u32, j0: u32, v: vec4<f32>) {
+  if (i >= P.m) { return; }
+  for (var q = 0u; q < 4u; q++) {
+    let j = j0 + q;
+    if (j < P.n) {
+      let o = cbase + i * P.ldc + j;
+      var x = P.alpha * v[q];
+      if (P.beta != 0.0) { x += P.beta * c[o]; }
+      c[o] = x;
+    }
+  }
+}
+
+@compute @workgroup_size(16, 16) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
+    @builtin(local_invocation_index) li: u32) {
+  let row0 = wid.y * ${T}u;
+  let col0 = wid.x * ${T}u;
+  let abase = P.a_off + wid.z * P.sa;
+  let bbase = P.b_off + wid.z * P.sb;
+  ${acc}
+  for (var k0 = 0u; k0 < P.k; k0 += ${TK}u) {
+    for (var r = 0u; r < ${LA}u; r++) {
+      let e = li + r * 256u;
+      var ai: u32; var ak: u32;
+      if (P.ta != 0u) { ai = e % ${T}u; ak = e / ${T}u; } else { ak = e % ${TK}u; ai = e / ${TK}u; }
+      As[ak * ${W}u + ai / 4u][ai % 4u] = load_a(abase, row0 + ai, k0 + ak);
+      var bj: u32; var bk: u32;
+      if (P.tb != 0u) { bk = e % ${TK}u; bj = e / ${TK}u; } else { bj = e % ${T}u; bk = e / ${T}u; }
+      Bs[bk * ${W}u + bj / 4u][bj % 4u] = load_b(bbase, k0 + bk, col0 + bj);
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${TK}u; kk++) {
+      ${loads}
+      ${fma}
+    }
+    workgroupBarrier();
+  }
+  let cbase = P.c_off + wid.z * P.sc;
+  ${store}
+}`,
+  };
+}
+
+const SMALL: Tile = { TM: 64, TN: 64, TK: 16 };
+const LARGE: Tile = { TM: 128, TN: 128, TK: 16 };
+const SPECS = new Map<Tile, KernelSpec>([[SMALL, gemmV4Spec(1, 16)], [LARGE, gemmV4Spec(2, 16)]]);
+
+/**
+ * The 64x64 tile unless pinned (CM3LEON_WEBGPU_GEMM_TILE=small|large): on an H100 it was the
+ * faster of the two at 7 of the 10 benchmark shapes (docs/performance.md).
+ */
+function pickTile(): Tile {
+  return process.env.CM3LEON_WEBGPU_GEMM_TILE === 'large' ? LARGE : SMALL;
+}
+
+export function gemm(rt: GpuRuntime, a: GArr, aOff: number, b: GArr, bOff: number, c: GArr, cOff: number, m: number,
+  n: number, k: number, transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, alpha: number,
+  beta: number, batch: number, strideA: number, strideB: number, strideC: number): void {
+  if (m === 0 || n === 0 || batch === 0) return;
+  const tile = pickTile();
+  const gx = Math.ceil(n / tile.TN), gy = Math.ceil(m / tile.TM);
+  if (gx > 65535 || gy > 65535 || batch > 65535) throw new RangeError(`gemm: grid ${gx}x${gy}x${batch} too large for WebGPU`);
+  rt.run(rt.kernel(SPECS.get(tile)!), {
+    m, n, k, ta: transA ? 1 : 0, tb: transB ? 1 : 0, lda, ldb, ldc, sa: strideA, sb: strideB, sc: strideC, alpha, beta,
+  }, { a: { ...a, off: a.off + aOff }, b: { ...b, off: b.off + bOff }, c: { ...c, off: c.off + cOff } }, [gx, gy, batch]);
+}

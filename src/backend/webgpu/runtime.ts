@@ -1,0 +1,300 @@
+/// <reference types="@webgpu/types" />
+/**
+ * webgpu/runtime.ts — what every WGSL kernel host-side needs: device buffer views (GArr), kernels
+ * declared once with typed uniforms and bindings (the WGSL header is generated from the
+ * declaration, so host and shader cannot disagree on layout), dispatch into one open compute pass,
+ * and explicit async readback. Nothing here knows any op.
+ *
+ * Kernel convention: uniform `P` at binding 0 holds the declared params plus `<name>_off`, the
+ * element offset of every bound array (buffers are bound whole: storage bindings need 256-byte
+ * aligned offsets, element views do not). Arrays bind at 1.. in declaration order.
+ */
+export interface GArr {
+  buf: GPUBuffer;
+  /** Element offset of the view. */
+  off: number;
+  /** Elements in the view. */
+  len: number;
+}
+
+/** Param types: scalars, or 8 u32s (shape/strides up to rank 8) stored as array<vec4<u32>, 2>. */
+export type ParamType = 'u32' | 'i32' | 'f32' | 'u32x8';
+/** Binding kinds: element type and access; 'atomic' is array<atomic<u32>> (float CAS adds). */
+export type BindKind = 'f32' | 'f32rw' | 'i32' | 'i32rw' | 'atomic';
+
+export interface KernelSpec {
+  name: string;
+  params: Record<string, ParamType>;
+  bindings: Record<string, BindKind>;
+  /** WGSL after the generated header (helpers and an entry point named main). */
+  code: string;
+}
+
+export const MAX_RANK = 8;
+
+interface Field { name: string; type: ParamType; offset: number }
+
+export interface Kernel {
+  spec: KernelSpec;
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  fields: Field[];
+  /** Uniform bytes (a multiple of 16). */
+  size: number;
+}
+
+/** Workgroups per dimension WebGPU guarantees; larger 1-D grids fold into y. */
+export const MAX_GROUPS = 65535;
+
+/** [x, y] workgroups covering `groups` (kernels rebuild the linear id as wid.y * nwg.x + wid.x). */
+export function grid(groups: number): [number, number] {
+  if (groups <= MAX_GROUPS) return [Math.max(groups, 1), 1];
+  const y = Math.ceil(groups / MAX_GROUPS);
+  return [Math.ceil(groups / y), y];
+}
+
+/** WGSL: the linear workgroup id of a folded 1-D grid. */
+export const LINEAR_WG = 'fn linear_wg(wid: vec3u, nwg: vec3u) -> u32 { return wid.y * nwg.x + wid.x; }';
+
+const WGSL_ELEM: Record<BindKind, string> = {
+  f32: 'var<storage, read> %: array<f32>', f32rw: 'var<storage, read_write> %: array<f32>',
+  i32: 'var<storage, read> %: array<i32>', i32rw: 'var<storage, read_write> %: array<i32>',
+  atomic: 'var<storage, read_write> %: array<atomic<u32>>',
+};
+
+function layoutFields(spec: KernelSpec): { fields: Field[]; size: number; wgsl: string } {
+  const all: [string, ParamType][] = Object.entries(spec.params);
+  for (const b of Object.keys(spec.bindings)) all.push([`${b}_off`, 'u32']);
+  // Arrays first: they need 16-byte alignment, scalars pack after them.
+  all.sort((a, b) => Number(b[1] === 'u32x8') - Number(a[1] === 'u32x8'));
+  const fields: Field[] = [];
+  let offset = 0;
+  const lines: string[] = [];
+  for (const [name, type] of all) {
+    fields.push({ name, type, offset });
+    lines.push(`  ${name}: ${type === 'u32x8' ? 'array<vec4<u32>, 2>' : type},`);
+    offset += type === 'u32x8' ? 32 : 4;
+  }
+  if (lines.length === 0) { lines.push('  _pad: u32,'); offset = 4; }
+  const size = Math.ceil(offset / 16) * 16;
+  return { fields, size, wgsl: `struct Params {\n${lines.join('\n')}\n}\n` };
+}
+
+/** The generated WGSL header of a kernel: device facts, Params struct, uniform and storage bindings. */
+export function kernelHeader(spec: KernelSpec, fusedFma = false): string {
+  const { wgsl } = layoutFields(spec);
+  const binds = Object.entries(spec.bindings).map(([n, k], i) => `@group(0) @binding(${i + 1}) ${WGSL_ELEM[k].replace('%', n)};`);
+  return `const HAS_FUSED_FMA: bool = ${fusedFma};\n${wgsl}@group(0) @binding(0) var<uniform> P: Params;\n${binds.join('\n')}\n` +
+    'fn at8(v: array<vec4<u32>, 2>, i: u32) -> u32 { return v[i / 4u][i % 4u]; }\n';
+}
+
+const UNIFORM_SLOT = 256;
+const ARENA_BYTES = 1 << 20;
+
+/** One device: kernel cache, buffer pool, the open command encoder and its uniform arena. */
+export class GpuRuntime {
+  readonly device: GPUDevice;
+  private kernels = new Map<string, Kernel>();
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  /** Uniform slots of the recorded dispatches; written once per submit (queue-ordered, so reusable). */
+  private arena: GPUBuffer;
+  private staging = new ArrayBuffer(ARENA_BYTES);
+  private used = 0;
+  private pool = new Map<number, GPUBuffer[]>();
+  /** Device-side validity flags (kernels cannot throw), read by checkErrors(). */
+  private checks: { flag: GArr; explain: (flag: number) => Promise<string> }[] = [];
+  dispatches = 0;
+  /** Whether WGSL fma() is a fused multiply-add on this device (probed by create()). */
+  fusedFma = false;
+
+  /** A runtime with the device probed for the facts kernels depend on. */
+  static async create(device: GPUDevice): Promise<GpuRuntime> {
+    const rt = new GpuRuntime(device);
+    rt.fusedFma = await probeFusedFma(rt);
+    return rt;
+  }
+
+  constructor(device: GPUDevice) {
+    this.device = device;
+    this.arena = device.createBuffer({ size: ARENA_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  }
+
+  kernel(spec: KernelSpec): Kernel {
+    const hit = this.kernels.get(spec.name);
+    if (hit) return hit;
+    const { fields, size } = layoutFields(spec);
+    const module = this.device.createShaderModule({ code: kernelHeader(spec, this.fusedFma) + spec.code, label: spec.name });
+    const pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: spec.name });
+    const k: Kernel = { spec, pipeline, layout: pipeline.getBindGroupLayout(0), fields, size };
+    this.kernels.set(spec.name, k);
+    return k;
+  }
+
+  /** A buffer of n 4-byte elements (contents undefined; pooled by size). */
+  alloc(n: number): GArr {
+    const bytes = Math.max(16, Math.ceil(n / 4) * 16);
+    const buf = this.pool.get(bytes)?.pop() ?? this.device.createBuffer({
+      size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+    return { buf, off: 0, len: n };
+  }
+
+  /** Give a buffer back to the pool (only whole buffers from alloc/upload). */
+  free(a: GArr): void {
+    const list = this.pool.get(a.buf.size) ?? [];
+    list.push(a.buf);
+    this.pool.set(a.buf.size, list);
+  }
+
+  upload(data: Float32Array | Int32Array): GArr {
+    const a = this.alloc(data.length);
+    // queue.writeBuffer runs before recorded-but-unsubmitted work: submit that first (a pooled buffer
+    // may still be read by it).
+    this.flush();
+    if (data.length) this.device.queue.writeBuffer(a.buf, 0, data.buffer, data.byteOffset, data.byteLength);
+    return a;
+  }
+
+  /** Write host data into a view (queued in order with the dispatches). */
+  write(a: GArr, data: Float32Array | Int32Array): void {
+    this.flush();
+    if (data.length) this.device.queue.writeBuffer(a.buf, a.off * 4, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Record one dispatch of k over `groups` workgroups ([x, y, z]). */
+  run(k: Kernel, params: Record<string, number | ArrayLike<number>>, arrays: Record<string, GArr>,
+    groups: [number, number?, number?]): void {
+    if (this.used + UNIFORM_SLOT > ARENA_BYTES) this.flush();
+    const base = this.used;
+    const u32 = new Uint32Array(this.staging, base, k.size / 4), f32 = new Float32Array(this.staging, base, k.size / 4);
+    const i32 = new Int32Array(this.staging, base, k.size / 4);
+    for (const f of k.fields) {
+      const i = f.offset / 4;
+      if (f.name.endsWith('_off') && !(f.name in params)) {
+        const a = arrays[f.name.slice(0, -4)];
+        u32[i] = a ? a.off : 0;
+        continue;
+      }
+      const v = params[f.name];
+      if (v === undefined) throw new Error(`${k.spec.name}: missing param ${f.name}`);
+      if (f.type === 'u32x8') {
+        const arr = v as ArrayLike<number>;
+        if (arr.length > MAX_RANK) throw new RangeError(`${k.spec.name}: rank ${arr.length} > ${MAX_RANK}`);
+        for (let j = 0; j < MAX_RANK; j++) u32[i + j] = j < arr.length ? arr[j] : 0;
+      } else if (f.type === 'f32') f32[i] = v as number;
+      else if (f.type === 'i32') i32[i] = v as number;
+      else u32[i] = v as number;
+    }
+    this.used += UNIFORM_SLOT;
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: base, size: k.size } }];
+    Object.keys(k.spec.bindings).forEach((name, j) => {
+      const a = arrays[name];
+      if (!a) throw new Error(`${k.spec.name}: missing array ${name}`);
+      entries.push({ binding: j + 1, resource: { buffer: a.buf } });
+    });
+    const bind = this.device.createBindGroup({ layout: k.layout, entries });
+    this.encoder ??= this.device.createCommandEncoder();
+    this.pass ??= this.encoder.beginComputePass();
+    this.pass.setPipeline(k.pipeline);
+    this.pass.setBindGroup(0, bind);
+    this.pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
+    this.dispatches++;
+  }
+
+  /** Buffer-to-buffer copy of n elements, ordered with the dispatches. */
+  copyBuffer(src: GArr, dst: GArr, n: number): void {
+    if (n === 0) return;
+    this.pass?.end();
+    this.pass = null;
+    this.encoder ??= this.device.createCommandEncoder();
+    this.encoder.copyBufferToBuffer(src.buf, src.off * 4, dst.buf, dst.off * 4, n * 4);
+  }
+
+  /** A zeroed buffer of n elements (cleared in order with the recorded work). */
+  zeros(n: number): GArr {
+    const a = this.alloc(n);
+    this.pass?.end();
+    this.pass = null;
+    this.encoder ??= this.device.createCommandEncoder();
+    this.encoder.clearBuffer(a.buf);
+    return a;
+  }
+
+  /**
+   * Register a one-element flag a kernel sets when its input is invalid; checkErrors() reads it and
+   * throws explain(value) when it is non-zero.
+   */
+  deferCheck(flag: GArr, explain: (flag: number) => Promise<string>): void {
+    this.checks.push({ flag, explain });
+  }
+
+  /** Drop recorded-but-unsubmitted work (after a failed call, so it cannot poison the next one). */
+  discard(): void {
+    this.pass = null;
+    this.encoder = null;
+    this.used = 0;
+    this.checks.length = 0;
+  }
+
+  /** Read the pending validity flags; throws the first failure as a RangeError. */
+  async checkErrors(): Promise<void> {
+    const checks = this.checks.splice(0);
+    let error: string | null = null;
+    for (const c of checks) {
+      const v = (await this.read(c.flag, true))[0];
+      if (v !== 0 && error === null) error = await c.explain(v);
+      this.free(c.flag);
+    }
+    if (error !== null) throw new RangeError(error);
+  }
+
+  /** Submit everything recorded so far. */
+  flush(): void {
+    if (!this.encoder) return;
+    this.pass?.end();
+    this.pass = null;
+    this.device.queue.writeBuffer(this.arena, 0, this.staging, 0, this.used);
+    this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = null;
+    this.used = 0;
+  }
+
+  /** Read a view back to the host (flushes). */
+  async read(a: GArr, asInt = false): Promise<Float32Array | Int32Array> {
+    const bytes = Math.max(4, a.len * 4);
+    const staging = this.device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    if (a.len) this.copyBuffer(a, { buf: staging, off: 0, len: a.len }, a.len);
+    this.flush();
+    await staging.mapAsync(GPUMapMode.READ);
+    const copy = staging.getMappedRange().slice(0, a.len * 4);
+    staging.unmap();
+    staging.destroy();
+    return asInt ? new Int32Array(copy) : new Float32Array(copy);
+  }
+
+  /** Resolves when the device has finished all submitted work; rejects on a failed validity check. */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    await this.checkErrors();
+  }
+}
+
+const FMA_PROBE: KernelSpec = {
+  name: 'probe_fma', params: {}, bindings: { x: 'f32rw' },
+  code: '@compute @workgroup_size(1) fn main() { x[P.x_off + 3u] = fma(x[P.x_off], x[P.x_off + 1u], x[P.x_off + 2u]); }',
+};
+
+/**
+ * fma(1 + 2^-12, 1 + 2^-12, -(1 + 2^-11)) is 2^-24 when fused and 0 when the product is rounded
+ * first (some drivers, e.g. Mesa's llvmpipe GL path, lower fma to mul + add).
+ */
+async function probeFusedFma(rt: GpuRuntime): Promise<boolean> {
+  const e = 1 + 2 ** -12;
+  const x = rt.upload(Float32Array.of(e, e, -(1 + 2 ** -11), 0));
+  rt.run(rt.kernel(FMA_PROBE), {}, { x }, [1]);
+  const got = (await rt.read(x))[3];
+  x.buf.destroy();
+  return got === 2 ** -24;
+}
