@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../io/atomic.js';
 import { ablationGrid, evalCaptioning, evalTextToImage, samplePairs, t2iTable, type EvalPair, type T2IRow } from '../eval/harness.js';
+import { captionSheet, textToImageSheet } from '../eval/samples.js';
 import { Generator } from '../generate/pipeline.js';
 import { MemoryBank } from '../retrieval/bank.js';
 import { bankMayExist } from '../retrieval/bank_writer.js';
@@ -20,13 +21,15 @@ export const EVAL_HELP = `cm3leon eval — evaluate the model (issue #7)
 
 Usage:
   npx cm3leon eval --data DIR [--prompts 64] [--captions 128] [--quick] [-o docs/results.md]
-        [--model FILE] [--bank BANK]
+        [--model FILE] [--bank BANK] [--samples docs/results/samples]
 
 text→image: one image per held-out-concept caption (best of N by CLIP re-ranking), scored with
 KID (preferred at these sample sizes), FID and CLIP score on the retriever's image features,
 for each setting of the ablation grid (retrieved docs 0/1/2, CFG 1-6, decoders with N = 1/4/8);
 --quick runs only the default setting. Captioning: held-out-style images, exact-concept accuracy,
-BLEU-4 and CIDEr-D against the dataset's captions.`;
+BLEU-4 and CIDEr-D against the dataset's captions. --samples PREFIX also writes
+PREFIX_text_to_image.png (12 held-out prompts: the real image, then 4 samples of the default
+setting) and PREFIX_captions.png (16 held-out-style images with their generated captions).`;
 
 function fail(msg: string): never {
   process.stderr.write(`cm3leon eval: ${msg}\n`);
@@ -41,7 +44,7 @@ export async function runEval(argv: string[]): Promise<void> {
     parsed = parseArgs({ args: argv, strict: true, options: {
       help: { type: 'boolean', short: 'h' }, data: { type: 'string' }, prompts: { type: 'string' }, captions: { type: 'string' },
       quick: { type: 'boolean' }, o: { type: 'string', short: 'o' }, model: { type: 'string' }, bank: { type: 'string' },
-      retriever: { type: 'string' }, tokenizer: { type: 'string' },
+      retriever: { type: 'string' }, tokenizer: { type: 'string' }, samples: { type: 'string' },
     } });
   } catch (e) {
     return fail(`${(e as Error).message}\n\n${EVAL_HELP}`);
@@ -91,5 +94,13 @@ export async function runEval(argv: string[]): Promise<void> {
   ].join('\n');
   process.stdout.write(md);
   if (v.o) writeFileAtomic(v.o, Buffer.from(md, 'utf8'));
+  if (v.samples) {
+    // Sample sheets: 12 held-out prompts with the default setting, 16 captions.
+    process.stderr.write('sample sheets ...\n');
+    const def = { n: 4, cfg: 3, decoder: 'mix' as const, retrieve: gen.bank ? 2 : 0 };
+    writeFileAtomic(`${v.samples}_text_to_image.png`, await textToImageSheet(gen, t2i.slice(0, 12), def));
+    writeFileAtomic(`${v.samples}_captions.png`, await captionSheet(gen, caps.slice(0, 16)));
+    process.stderr.write(`wrote ${v.samples}_text_to_image.png and ${v.samples}_captions.png\n`);
+  }
   gen.bank?.close();
 }

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getBackend, setBackend, type BackendName } from '../backend/index.js';
+import { getBackend, setBackend, setDevice, type BackendName } from '../backend/index.js';
 import { projectRoot, tryLoadNative } from '../backend/native/binding.js';
 import { ConfigError, resolvePreset } from '../config/config.js';
 import type { GPTConfig } from '../model/gpt.js';
@@ -52,10 +52,14 @@ Options for demo:
   --seed N           data/sampling seed (default 1)
 
 Global options:
-  --backend NAME     native (C++/OpenBLAS, default when built) or ref (plain TypeScript)
+  --device NAME      cpu (default) or webgpu (the WGSL kernels through Dawn: a GPU, or Mesa's
+                     llvmpipe without one; today every op copies its operands to the device and
+                     back, so it is a correctness path, not yet a fast one)
+  --backend NAME     (demo, info) native (C++/OpenBLAS, default when built), ref (plain
+                     TypeScript) or webgpu
   -h, --help         show help
 
-Environment: CM3LEON_THREADS (native threads, default = cores), CM3LEON_BACKEND.
+Environment: CM3LEON_THREADS (native threads, default = cores), CM3LEON_BACKEND, CM3LEON_DEVICE.
 Tests: npm test. Benchmarks: npm run bench -- engine.`;
 
 function fail(msg: string): never {
@@ -72,7 +76,26 @@ function num(v: string | undefined, name: string, def: number, min = 1, integer 
   return n;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** Removes a global `--device cpu|webgpu` (any position) and selects that device. */
+function takeDevice(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    let dev: string | undefined;
+    if (a === '--device') dev = argv[++i] ?? fail('--device needs cpu or webgpu');
+    else if (a.startsWith('--device=')) dev = a.slice(9);
+    else { out.push(a); continue; }
+    try {
+      setDevice(dev);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+  }
+  return out;
+}
+
+export async function main(argvIn: string[]): Promise<void> {
+  const argv = takeDevice(argvIn);
   if (argv[0] === 'data') return runData(argv.slice(1));
   if (argv[0] === 'tokenizer') return runTokenizer(argv.slice(1));
   if (argv[0] === 'retriever') return runRetriever(argv.slice(1));
@@ -98,7 +121,7 @@ export async function main(argv: string[]): Promise<void> {
   const cmd = positionals[0] ?? 'help';
   if (v.help || cmd === 'help') { process.stdout.write(`${HELP}\n`); return; }
   if (v.backend) {
-    if (v.backend !== 'native' && v.backend !== 'ref') fail(`--backend must be native or ref, got "${v.backend}"`);
+    if (!['native', 'ref', 'webgpu'].includes(v.backend)) fail(`--backend must be native, ref or webgpu, got "${v.backend}"`);
     setBackend(v.backend as BackendName);
   }
   if (cmd === 'info') {

@@ -20,8 +20,10 @@ function fontFile(): string {
   return join(packageDir('@expo-google-fonts/roboto'), '400Regular', 'Roboto_400Regular.ttf');
 }
 
+/** XML-escaped text; characters XML forbids (control codes a model may generate) become U+FFFD. */
 function escapeXml(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' }[c] as string));
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd').replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' }[c] as string));
 }
 
 /** Greedy word wrap to `width` characters, at most `lines` lines (the last one ellipsised). */

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { lmDataConfig, trainingBatch, evalRows } from '../../src/lm/batches.js';
-import { exactTopM, loadCorpus, saveCorpus, type Corpus } from '../../src/lm/corpus.js';
+import { exactTopM, loadCorpus, saveCorpus } from '../../src/lm/corpus.js';
+import { topicCorpus as corpus } from '../helpers/lm_corpus.js';
 import { NonFiniteLossError, trainLm, type LmTrainOptions } from '../../src/lm/train.js';
 import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
 import { resolveCM3LeonConfig } from '../../src/model/cm3leon_presets.js';
@@ -20,20 +21,6 @@ import { Vocab } from '../../src/tokenizer/vocab.js';
 const dir = mkdtempSync(join(tmpdir(), 'cm3leon-lm-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const vocab = new Vocab({ textSize: 40, imageCodes: 16, imageTokens: 4, maskSentinels: 4 });
-
-/** N documents in 8 topics; a topic fixes caption words and image codes; embeddings cluster by topic. */
-function corpus(n: number, seed: number, memory?: Corpus): Corpus {
-  const rng = new Rng(seed), E = 8;
-  const docs = Array.from({ length: n }, (_, i) => {
-    const t = rng.int(8);
-    return { id: `d${seed}-${i}`, concept: `t${t}`, captions: [[t + 1, 20 + t, 30 + rng.int(10)], [t + 1, 9, 20 + t]], codes: [t, t, (t + 1) % 16, rng.int(16)] };
-  });
-  const embeddings = new Float32Array(n * E);
-  docs.forEach((d, i) => { const t = Number(d.concept.slice(1)); for (let j = 0; j < E; j++) embeddings[i * E + j] = (j === t ? 0.8 : 0) + 0.1 * rng.normal(); });
-  const mem = memory ?? { embeddings, dim: E };
-  const { idx, score } = exactTopM(embeddings, mem.embeddings, E, 6);
-  return { docs, embeddings, dim: E, neighbours: idx, scores: score, m: 6, meta: { test: 'yes' } };
-}
 
 const train = corpus(120, 1), heldout = corpus(24, 2, train);
 const data = lmDataConfig({ contextLength: 48 });

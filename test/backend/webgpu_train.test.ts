@@ -1,0 +1,57 @@
+/**
+ * The tiny CM3Leon pretraining run (CM3 objective, retrieval-augmented rows, AdamW, clipping) on
+ * the WebGPU kernels gives the CPU's loss curve: 12 steps on each device, same seed, losses equal
+ * within float32 reordering (the kernels sum in different orders; nothing else may differ).
+ * Skips without a WebGPU adapter (fails under CI=true, like webgpu.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { getBackendByName, withBackend } from '../../src/backend/index.js';
+import { lmDataConfig } from '../../src/lm/batches.js';
+import { trainLm } from '../../src/lm/train.js';
+import { resolveCM3LeonConfig } from '../../src/model/cm3leon_presets.js';
+import { Vocab } from '../../src/tokenizer/vocab.js';
+import { topicCorpus } from '../helpers/lm_corpus.js';
+
+let why = '';
+try {
+  getBackendByName('webgpu');
+} catch (e) {
+  why = (e as Error).message;
+  if (process.env.CM3LEON_REQUIRE_WEBGPU === '1' || process.env.CI === 'true') throw e;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cm3leon-webgpu-'));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+  if (!why) (getBackendByName('webgpu') as { close?: () => void }).close?.();
+});
+
+test('tiny pretraining: the same loss curve on cpu and webgpu', { skip: why ? `no WebGPU adapter: ${why}` : false }, () => {
+  const vocab = new Vocab({ textSize: 40, imageCodes: 16, imageTokens: 4, maskSentinels: 4 });
+  const train = topicCorpus(120, 1), heldout = topicCorpus(24, 2, train);
+  const run = (device: 'native' | 'webgpu') => withBackend(device, () => {
+    const out = join(dir, device);
+    trainLm({
+      model: resolveCM3LeonConfig('tiny', [`vocab=${vocab.size}`, 'contextLength=48']), data: lmDataConfig({ contextLength: 48 }),
+      vocab, corpus: train, evalCorpus: heldout, out, steps: 12, batch: 4, accumulate: 2, lr: 3e-3, warmup: 4, minLrRatio: 0.1,
+      weightDecay: 0.1, clip: 1, evalEvery: 6, evalDocs: 24, seed: 5,
+    });
+    return readFileSync(join(out, 'train_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+  });
+  const cpu = run('native'), gpu = run('webgpu');
+  assert.equal(gpu.length, cpu.length);
+  let worst = 0;
+  cpu.forEach((c, i) => {
+    for (const k of ['loss', 'eval_text', 'eval_image'] as const) {
+      if (c[k] === undefined) continue;
+      worst = Math.max(worst, Math.abs(gpu[i][k] - c[k]) / Math.max(1, Math.abs(c[k])));
+      assert.ok(Math.abs(gpu[i][k] - c[k]) <= 1e-4 * Math.max(1, Math.abs(c[k])), `step ${c.step} ${k}: webgpu ${gpu[i][k]} vs cpu ${c[k]}`);
+    }
+  });
+  assert.ok(cpu[cpu.length - 1].loss < cpu[0].loss, 'the run learns');
+  console.log(`# largest relative loss difference webgpu vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
+});
