@@ -3,26 +3,17 @@
 // GPU, or Mesa llvmpipe through OpenGL ES on machines without one (scripts/system-deps.sh installs
 // Mesa). Elsewhere a missing adapter skips with the reason; under CI=true (or
 // CM3LEON_REQUIRE_WEBGPU=1) it fails instead, so CI cannot skip the suite silently.
-// The GEMM cases run a second time on the 128x128 tile (the default is 64x64).
-import { after, describe, test } from 'node:test';
+// The GEMM cases run a second time on the 128x128 tile (the default is 64x64), on the same device:
+// two Dawn devices in two threads crashed Mesa's llvmpipe now and then.
+import { after, before, describe, test } from 'node:test';
 import { createSyncWebGpu, type SyncWebGpu } from '../../src/backend/webgpu/sync.js';
 import { gemmSuite } from './cases/gemm.js';
 import { runBackendSuite } from './conformance.case.js';
 
-function open(tile?: string): SyncWebGpu {
-  // The worker copies the environment when it starts.
-  if (tile) process.env.CM3LEON_WEBGPU_GEMM_TILE = tile;
-  try {
-    return createSyncWebGpu();
-  } finally {
-    delete process.env.CM3LEON_WEBGPU_GEMM_TILE;
-  }
-}
-
 let gpu: SyncWebGpu | null = null;
 let why = '';
 try {
-  gpu = open();
+  gpu = createSyncWebGpu();
 } catch (e) {
   why = (e as Error).message;
   if (process.env.CM3LEON_REQUIRE_WEBGPU === '1' || process.env.CI === 'true') throw e;
@@ -30,11 +21,12 @@ try {
 if (gpu) {
   console.log(`# webgpu adapter: ${gpu.description}`);
   runBackendSuite('webgpu', () => gpu!);
-  const large = open('large');
   describe('backend conformance: webgpu, 128x128 GEMM tile', () => {
-    gemmSuite({ be: large, it: (title, fn) => test(title, fn) });
+    before(() => gpu!.setEnv({ CM3LEON_WEBGPU_GEMM_TILE: 'large' }));
+    after(() => gpu!.setEnv({ CM3LEON_WEBGPU_GEMM_TILE: undefined }));
+    gemmSuite({ be: gpu!, it: (title, fn) => test(title, fn) });
   });
-  after(() => { gpu?.close(); large.close(); });
+  after(() => gpu?.close());
 } else {
   test('backend conformance: webgpu', { skip: `no WebGPU adapter: ${why}` }, () => {});
 }

@@ -19,8 +19,11 @@ export interface GArr {
 
 /** Param types: scalars, or 8 u32s (shape/strides up to rank 8) stored as array<vec4<u32>, 2>. */
 export type ParamType = 'u32' | 'i32' | 'f32' | 'u32x8';
-/** Binding kinds: element type and access; 'atomic' is array<atomic<u32>> (float CAS adds). */
-export type BindKind = 'f32' | 'f32rw' | 'i32' | 'i32rw' | 'atomic';
+/**
+ * Binding kinds: element type and access; 'atomic' is array<atomic<u32>> (float CAS adds); 'vec4'
+ * reads floats four at a time (its `_off` stays in floats: divide by 4).
+ */
+export type BindKind = 'f32' | 'f32rw' | 'i32' | 'i32rw' | 'atomic' | 'vec4';
 
 export interface KernelSpec {
   name: string;
@@ -59,7 +62,7 @@ export const LINEAR_WG = 'fn linear_wg(wid: vec3u, nwg: vec3u) -> u32 { return w
 const WGSL_ELEM: Record<BindKind, string> = {
   f32: 'var<storage, read> %: array<f32>', f32rw: 'var<storage, read_write> %: array<f32>',
   i32: 'var<storage, read> %: array<i32>', i32rw: 'var<storage, read_write> %: array<i32>',
-  atomic: 'var<storage, read_write> %: array<atomic<u32>>',
+  atomic: 'var<storage, read_write> %: array<atomic<u32>>', vec4: 'var<storage, read> %: array<vec4<f32>>',
 };
 
 function layoutFields(spec: KernelSpec): { fields: Field[]; size: number; wgsl: string } {

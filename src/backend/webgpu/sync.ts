@@ -13,6 +13,8 @@ import { walkArrays, type CallReply } from './sync_protocol.js';
 export interface SyncWebGpu extends Backend {
   /** The adapter that answered, e.g. "mesa (opengles) llvmpipe". */
   readonly description: string;
+  /** Set (or with undefined, delete) environment variables the kernels read, in the worker. */
+  setEnv(vars: Record<string, string | undefined>): void;
   /** End the worker (the GPU device goes with it). */
   close(): void;
 }
@@ -45,6 +47,7 @@ export function createSyncWebGpu(timeoutMs = 120_000): SyncWebGpu {
   const backend: Record<string, unknown> = {
     name: 'webgpu',
     description: init.ret as string,
+    setEnv: (vars: Record<string, string | undefined>) => { call('env', [vars]); },
     close: () => { void worker.terminate(); port1.close(); },
   };
   for (const m of METHODS) {

@@ -28,6 +28,13 @@ async function handle(method: string, args: unknown[]): Promise<CallReply> {
     kernels = createDeviceKernels(rt);
     return { ret: gpu.description, buffers: [] };
   }
+  if (method === 'env') {
+    for (const [k, v] of Object.entries(args[0] as Record<string, string | undefined>)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    return { buffers: [] };
+  }
   if (!rt || !kernels) throw new Error('webgpu worker: not initialised');
   const r = rt;
   const dev = new Map<ArrayBuffer, GArr>();

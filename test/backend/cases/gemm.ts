@@ -75,6 +75,13 @@ export function gemmSuite(ctx: SuiteContext): void {
         runGemm(`skinny 3x5x7 ${ta}${tb}`, { m: 3, n: 5, k: 7, ta, tb, cFill: NaN }, seed + 20);
       }
     });
+    it('aligned operands (vec4 loads on WebGPU): every transpose, ragged tiles, offsets and lds multiples of 4', () => {
+      for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+        const seed = 140 + Number(ta) * 2 + Number(tb);
+        runGemm(`aligned 68x36x20 ${ta}${tb}`, { m: 68, n: 36, k: 20, ta, tb, padA: 4, padB: 8, padC: 1, aOff: 4, bOff: 8, cOff: 3, beta: 0.5 }, seed);
+        runGemm(`aligned 132x260x36 ${ta}${tb}`, { m: 132, n: 260, k: 36, ta, tb }, seed + 10);
+      }
+    });
     it('1x1x1', () => {
       runGemm('1x1x1', { m: 1, n: 1, k: 1, ta: false, tb: false }, 120);
       runGemm('1x1x1 TT beta', { m: 1, n: 1, k: 1, ta: true, tb: true, alpha: 2, beta: 0.5 }, 121);

@@ -6,6 +6,7 @@
  * beta = 0 never reads C (it may hold NaN).
  */
 import type { GArr, GpuRuntime, KernelSpec } from '../runtime.js';
+import { gemmVec4Spec, vec4Eligible } from './gemm_vec4.js';
 
 /** A tile configuration: TM x TN outputs per 256-thread workgroup over k-slices of TK. */
 interface Tile { TM: number; TN: number; TK: number }
@@ -97,6 +98,7 @@ fn store_row(cbase: u32, i: u32, j0: u32, v: vec4<f32>) {
 const SMALL: Tile = { TM: 64, TN: 64, TK: 16 };
 const LARGE: Tile = { TM: 128, TN: 128, TK: 16 };
 const SPECS = new Map<Tile, KernelSpec>([[SMALL, gemmV4Spec(1, 16)], [LARGE, gemmV4Spec(2, 16)]]);
+const VEC4_SPECS = new Map<Tile, KernelSpec>([[SMALL, gemmVec4Spec(1)], [LARGE, gemmVec4Spec(2)]]);
 
 /**
  * The 64x64 tile unless pinned (CM3LEON_WEBGPU_GEMM_TILE=small|large): on an H100 it was the
@@ -113,7 +115,10 @@ export function gemm(rt: GpuRuntime, a: GArr, aOff: number, b: GArr, bOff: numbe
   const tile = pickTile();
   const gx = Math.ceil(n / tile.TN), gy = Math.ceil(m / tile.TM);
   if (gx > 65535 || gy > 65535 || batch > 65535) throw new RangeError(`gemm: grid ${gx}x${gy}x${batch} too large for WebGPU`);
-  rt.run(rt.kernel(SPECS.get(tile)!), {
+  // Aligned operands take the vec4-load kernel (CM3LEON_WEBGPU_GEMM_VEC4=0 turns it off).
+  const vec4 = process.env.CM3LEON_WEBGPU_GEMM_VEC4 !== '0' &&
+    vec4Eligible({ m, n, k, transA, transB, lda, ldb, aOff: a.off + aOff, bOff: b.off + bOff, strideA, strideB, batch });
+  rt.run(rt.kernel((vec4 ? VEC4_SPECS : SPECS).get(tile)!), {
     m, n, k, ta: transA ? 1 : 0, tb: transB ? 1 : 0, lda, ldb, ldc, sa: strideA, sb: strideB, sc: strideC, alpha, beta,
   }, { a: { ...a, off: a.off + aOff }, b: { ...b, off: b.off + bOff }, c: { ...c, off: c.off + cOff } }, [gx, gy, batch]);
 }

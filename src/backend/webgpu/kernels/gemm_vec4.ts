@@ -1,0 +1,119 @@
+/**
+ * webgpu/kernels/gemm_vec4.ts — the GEMM of gemm.ts for aligned operands (offsets, leading dims
+ * and batch strides multiples of 4, and the dimension each operand is read along too): A and B are
+ * read from global memory as vec4, and the next k-slice is loaded into registers while the current
+ * one is multiplied (one workgroup-memory buffer, two barriers per slice). Same tiles and
+ * register-resident accumulators as gemm.ts; gemm() picks this kernel when the operands allow.
+ */
+import type { KernelSpec } from '../runtime.js';
+
+export interface Vec4Operands {
+  m: number; n: number; k: number; transA: boolean; transB: boolean; lda: number; ldb: number;
+  aOff: number; bOff: number; strideA: number; strideB: number; batch: number;
+}
+
+/** Whether every vec4 read is aligned and whole (no vec4 straddles a bound). */
+export function vec4Eligible(o: Vec4Operands): boolean {
+  const m4 = (x: number) => x % 4 === 0;
+  return m4(o.aOff) && m4(o.bOff) && m4(o.lda) && m4(o.ldb) && (o.batch === 1 || (m4(o.strideA) && m4(o.strideB))) &&
+    (o.transA ? m4(o.m) : m4(o.k)) && (o.transB ? m4(o.k) : m4(o.n));
+}
+
+export function gemmVec4Spec(G: number): KernelSpec {
+  const TK = 16, T = 64 * G, W = T / 4;
+  const groups = [...Array(G).keys()], rows = [...Array(4 * G).keys()];
+  const acc = rows.map((r) => groups.map((g) => `var c${r}_${g} = vec4<f32>(0.0);`).join(' ')).join('\n  ');
+  const loads = groups.map((g) => `let a${g} = As[kk * ${W}u + ${g * 16}u + lid.y]; let b${g} = Bs[kk * ${W}u + ${g * 16}u + lid.x];`)
+    .join('\n      ');
+  const fma = rows.map((r) => {
+    const a = `vec4<f32>(a${Math.floor(r / 4)}[${r % 4}])`;
+    return groups.map((g) => `c${r}_${g} = fma(${a}, b${g}, c${r}_${g});`).join(' ');
+  }).join('\n      ');
+  const store = rows.map((r) => {
+    const i = `row0 + ${Math.floor(r / 4) * 64}u + lid.y * 4u + ${r % 4}u`;
+    return groups.map((g) => `store_row(cbase, ${i}, col0 + ${g * 64}u + lid.x * 4u, c${r}_${g});`).join(' ');
+  }).join('\n  ');
+  const regs = groups.map((g) => `var ra${g}: vec4<f32>; var rb${g}: vec4<f32>;`).join(' ');
+  const fetch = groups.map((g) => `ra${g} = fetch_a(abase, row0, k0, li + ${g * 256}u); rb${g} = fetch_b(bbase, col0, k0, li + ${g * 256}u);`).join('\n    ');
+  const put = groups.map((g) => `put_a(ra${g}, li + ${g * 256}u); put_b(rb${g}, li + ${g * 256}u);`).join('\n    ');
+  return {
+    name: `gemm_vec4_${T}`,
+    params: { m: 'u32', n: 'u32', k: 'u32', ta: 'u32', tb: 'u32', lda: 'u32', ldb: 'u32', ldc: 'u32',
+      sa: 'u32', sb: 'u32', sc: 'u32', alpha: 'f32', beta: 'f32' },
+    bindings: { a: 'vec4', b: 'vec4', c: 'f32rw' },
+    code: /* wgsl */ `
+var<workgroup> As: array<vec4<f32>, ${TK * W}>;
+var<workgroup> Bs: array<vec4<f32>, ${TK * W}>;
+
+// Element e of the A tile's ${T * 4} vec4s: along k (row-major A) or along m (transposed A).
+fn fetch_a(base: u32, row0: u32, k0: u32, e: u32) -> vec4<f32> {
+  if (P.ta != 0u) {
+    let kk = e / ${W}u; let iq = e % ${W}u;
+    if (k0 + kk >= P.k || row0 + iq * 4u >= P.m) { return vec4<f32>(0.0); }
+    return a[(base + (k0 + kk) * P.lda + row0 + iq * 4u) / 4u];
+  }
+  let row = e / 4u; let kq = e % 4u;
+  if (row0 + row >= P.m || k0 + kq * 4u >= P.k) { return vec4<f32>(0.0); }
+  return a[(base + (row0 + row) * P.lda + k0 + kq * 4u) / 4u];
+}
+fn put_a(v: vec4<f32>, e: u32) {
+  if (P.ta != 0u) { As[(e / ${W}u) * ${W}u + e % ${W}u] = v; return; }
+  let row = e / 4u; let kq = e % 4u;
+  for (var q = 0u; q < 4u; q++) { As[(kq * 4u + q) * ${W}u + row / 4u][row % 4u] = v[q]; }
+}
+fn fetch_b(base: u32, col0: u32, k0: u32, e: u32) -> vec4<f32> {
+  if (P.tb != 0u) {
+    let j = e / 4u; let kq = e % 4u;
+    if (col0 + j >= P.n || k0 + kq * 4u >= P.k) { return vec4<f32>(0.0); }
+    return b[(base + (col0 + j) * P.ldb + k0 + kq * 4u) / 4u];
+  }
+  let kk = e / ${W}u; let jq = e % ${W}u;
+  if (k0 + kk >= P.k || col0 + jq * 4u >= P.n) { return vec4<f32>(0.0); }
+  return b[(base + (k0 + kk) * P.ldb + col0 + jq * 4u) / 4u];
+}
+fn put_b(v: vec4<f32>, e: u32) {
+  if (P.tb == 0u) { Bs[(e / ${W}u) * ${W}u + e % ${W}u] = v; return; }
+  let j = e / 4u; let kq = e % 4u;
+  for (var q = 0u; q < 4u; q++) { Bs[(kq * 4u + q) * ${W}u + j / 4u][j % 4u] = v[q]; }
+}
+fn store_row(cbase: u32, i: u32, j0: u32, v: vec4<f32>) {
+  if (i >= P.m) { return; }
+  for (var q = 0u; q < 4u; q++) {
+    let j = j0 + q;
+    if (j < P.n) {
+      let o = cbase + i * P.ldc + j;
+      var x = P.alpha * v[q];
+      if (P.beta != 0.0) { x += P.beta * c[o]; }
+      c[o] = x;
+    }
+  }
+}
+
+@compute @workgroup_size(16, 16) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
+    @builtin(local_invocation_index) li: u32) {
+  let row0 = wid.y * ${T}u;
+  let col0 = wid.x * ${T}u;
+  let abase = P.a_off + wid.z * P.sa;
+  let bbase = P.b_off + wid.z * P.sb;
+  ${acc}
+  ${regs}
+  var k0 = 0u;
+  ${fetch}
+  for (; k0 < P.k; k0 += ${TK}u) {
+    ${put}
+    workgroupBarrier();
+    if (k0 + ${TK}u < P.k) {
+      let k0 = k0 + ${TK}u;
+      ${fetch}
+    }
+    for (var kk = 0u; kk < ${TK}u; kk++) {
+      ${loads}
+      ${fma}
+    }
+    workgroupBarrier();
+  }
+  let cbase = P.c_off + wid.z * P.sc;
+  ${store}
+}`,
+  };
+}
