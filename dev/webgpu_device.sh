@@ -4,7 +4,7 @@
 # PyTorch cuBLAS fp32 on the same GPU). That machine has CUDA and PyTorch but no Node.js, so the
 # call carries them (prepared here by dev/webgpu_device_prep.sh):
 #   .devpkg/node.xz (a stripped node binary), .devpkg/dawn.xz + .devpkg/webgpu/ (the npm `webgpu`
-#   package), .gl/*.deb (Debian's libvulkan1), and dist/ (the compiled project).
+#   package), .gl/*.deb (Debian's Vulkan + GL loaders), and dist/ (the compiled project).
 # Device tool call: carry [".devpkg", ".gl", "dist"], command `bash dev/webgpu_device.sh`.
 # Results land in $OUT (conformance.txt, bench.txt).
 set -uo pipefail

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # dev/webgpu_device_prep.sh — prepare what dev/webgpu_device.sh carries to a lent GPU machine:
-# a stripped, xz-compressed node binary, the npm `webgpu` package (Dawn), Debian's libvulkan1 and
+# a stripped, xz-compressed node binary, the npm `webgpu` package (Dawn), Debian's Vulkan and GL
+# loaders (libvulkan1, libglvnd: NVIDIA's Vulkan ICD needs both) and
 # the compiled project (npm run build:ts). The folders are git-ignored through .git/info/exclude.
 # The device tool sends at most 64 MiB: node (22 MB) + Dawn (5 MB) + dist fit beside the tracked
 # files only if the large tracked weights are left behind (see the note printed at the end).
@@ -15,7 +16,7 @@ if ! ls .gl/libvulkan1_*.deb >/dev/null 2>&1; then
   o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
   mkdir -p /tmp/amd64/partial
   apt-get $o update -qq
-  (cd .gl && apt-get $o download libvulkan1)
+  (cd .gl && apt-get $o download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2)
 fi
 npm run build:ts --silent
 du -sh .devpkg .gl dist

@@ -126,7 +126,9 @@ export async function main(argvIn: string[]): Promise<void> {
   }
   if (cmd === 'info') {
     const native = tryLoadNative();
-    process.stdout.write(`backend: ${getBackend().name}\nnative addon: ${native ? `loaded, ${native.getThreads()} threads` : 'not built'}\n` +
+    const be = getBackend() as { name: string; description?: string };
+    process.stdout.write(`backend: ${be.name}${be.description ? ` (${be.description})` : ''}\n` +
+      `native addon: ${native ? `loaded, ${native.getThreads()} threads` : 'not built'}\n` +
       (native ? `BLAS: ${native.blasConfig()} (one thread per pool thread)\n` : ''));
     return;
   }

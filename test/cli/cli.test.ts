@@ -21,7 +21,7 @@ test('--help explains the commands', () => {
 test('bad input exits 2 with a message', () => {
   for (const [args, msg] of [[['frobnicate'], /unknown command/], [['demo', '--steps', 'x'], /--steps must be a whole number/],
     [['demo', '--set', 'depth=3'], /unknown model key "depth"/], [['demo', '--text', '/no/such/file'], /does not exist/],
-    [['--bogus'], /Unknown option/]] as const) {
+    [['--bogus'], /Unknown option/], [['info', '--device', 'tpu'], /unknown device "tpu" \(choose cpu or webgpu\)/]] as const) {
     const r = run(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, msg);
