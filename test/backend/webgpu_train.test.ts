@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { getBackendByName, withBackend } from '../../src/backend/index.js';
+import { tryLoadNative } from '../../src/backend/native/binding.js';
 import { lmDataConfig } from '../../src/lm/batches.js';
 import { trainLm } from '../../src/lm/train.js';
 import { resolveCM3LeonConfig } from '../../src/model/cm3leon_presets.js';
@@ -33,7 +34,7 @@ after(() => {
 test('tiny pretraining: the same loss curve on cpu and webgpu', { skip: why ? `no WebGPU adapter: ${why}` : false }, () => {
   const vocab = new Vocab({ textSize: 40, imageCodes: 16, imageTokens: 4, maskSentinels: 4 });
   const train = topicCorpus(120, 1), heldout = topicCorpus(24, 2, train);
-  const run = (device: 'native' | 'webgpu') => withBackend(device, () => {
+  const run = (device: 'native' | 'ref' | 'webgpu') => withBackend(device, () => {
     const out = join(dir, device);
     trainLm({
       model: resolveCM3LeonConfig('tiny', [`vocab=${vocab.size}`, 'contextLength=48']), data: lmDataConfig({ contextLength: 48 }),
@@ -42,7 +43,7 @@ test('tiny pretraining: the same loss curve on cpu and webgpu', { skip: why ? `n
     });
     return readFileSync(join(out, 'train_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
   });
-  const cpu = run('native'), gpu = run('webgpu');
+  const cpu = run(tryLoadNative() ? 'native' : 'ref'), gpu = run('webgpu');
   assert.equal(gpu.length, cpu.length);
   let worst = 0;
   cpu.forEach((c, i) => {

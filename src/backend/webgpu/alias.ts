@@ -1,8 +1,10 @@
 /**
  * webgpu/alias.ts — in-place and overlapping operands. WebGPU rejects a dispatch that binds one
  * buffer writable and also anywhere else; the CPU kernels allow it (in-place affine, dq/dk/dv
- * slices of one array, mean and rstd in one buffer). Every kernel family routes its outputs
- * through unaliased(), which swaps a conflicting output for a temporary and copies it back.
+ * slices of one array, mean and rstd in one buffer). The elementwise, GEMM, reduction, softmax,
+ * norm, loss and gather families route their outputs through unaliased(), which swaps a
+ * conflicting output for a temporary and copies it back; attention (backward: one writer per
+ * dispatch), AdamW and vqNearest reject outputs that share a buffer with an input instead.
  */
 import type { GArr, GpuRuntime } from './runtime.js';
 

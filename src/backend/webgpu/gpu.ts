@@ -75,7 +75,13 @@ export async function requestGpu(): Promise<GpuHandle> {
     const requiredLimits: Record<string, number> = {};
     for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
     const hasF16 = adapter.features.has('shader-f16');
-    const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: hasF16 ? ['shader-f16'] : [] });
+    let device: GPUDevice;
+    try {
+      device = await adapter.requestDevice({ requiredLimits, requiredFeatures: hasF16 ? ['shader-f16'] : [] });
+    } catch (e) {
+      tried.push(`${a.backend}: requestDevice failed: ${(e as Error).message}`);
+      continue;
+    }
     keepAlive.push(a.gpu, adapter, device);
     const info = adapter.info;
     const description = `${info.vendor || 'unknown vendor'} (${a.backend}) ${info.description || info.device || info.architecture || ''}`.trim();

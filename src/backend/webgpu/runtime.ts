@@ -127,6 +127,7 @@ export class GpuRuntime {
     const hit = this.kernels.get(spec.name);
     if (hit) return hit;
     const { fields, size } = layoutFields(spec);
+    if (size > UNIFORM_SLOT) throw new Error(`${spec.name}: ${size} bytes of params exceed a ${UNIFORM_SLOT}-byte uniform slot`);
     const module = this.device.createShaderModule({ code: kernelHeader(spec, this.fusedFma) + spec.code, label: spec.name });
     const pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: spec.name });
     const k: Kernel = { spec, pipeline, layout: pipeline.getBindGroupLayout(0), fields, size };
@@ -237,7 +238,7 @@ export class GpuRuntime {
     this.pass = null;
     this.encoder = null;
     this.used = 0;
-    this.checks.length = 0;
+    for (const c of this.checks.splice(0)) this.free(c.flag);
   }
 
   /** Read the pending validity flags; throws the first failure as a RangeError. */

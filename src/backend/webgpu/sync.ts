@@ -33,10 +33,17 @@ export function createSyncWebGpu(timeoutMs = 120_000): SyncWebGpu {
     workerData: { port: port2, flag }, transferList: [port2],
   });
   worker.unref();
+  let dead: string | null = null;
   const call = (method: string, args: unknown[]): CallReply => {
+    if (dead) throw new Error(`webgpu ${method}: the device worker is unusable (${dead})`);
     Atomics.store(flag, 0, 0);
     port1.postMessage({ method, args });
-    if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') throw new Error(`webgpu ${method}: no answer in ${timeoutMs} ms`);
+    if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') {
+      // A late reply would be taken for the next call's: this facade is done.
+      dead = `${method} gave no answer in ${timeoutMs} ms`;
+      void worker.terminate();
+      throw new Error(`webgpu ${dead}`);
+    }
     const got = receiveMessageOnPort(port1);
     if (!got) throw new Error(`webgpu ${method}: woken without a reply`);
     const reply = got.message as CallReply;

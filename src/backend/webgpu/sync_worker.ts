@@ -47,30 +47,42 @@ async function handle(method: string, args: unknown[]): Promise<CallReply> {
     }
     set({ buf: whole.buf, off: a.byteOffset >> 2, len: a.length } satisfies GArr);
   });
+  // Every dispatch is recorded and submitted inside one validation scope: encoder.finish() (in
+  // flush) is where binding conflicts surface, so flush before popping the scope.
   r.device.pushErrorScope('validation');
   let ret: unknown;
-  if (method === 'sumSquares') {
-    const out = r.alloc(1);
-    kernels.sumSquaresInto(args[0] as GArr, args[1] as number, out);
-    ret = (await r.read(out))[0];
-    r.free(out);
-  } else {
-    (kernels as unknown as Record<string, (...a: unknown[]) => unknown>)[method](...args);
+  let scopeOpen = true;
+  try {
+    if (method === 'sumSquares') {
+      const out = r.alloc(1);
+      kernels.sumSquaresInto(args[0] as GArr, args[1] as number, out);
+      ret = (await r.read(out))[0];
+      r.free(out);
+    } else {
+      (kernels as unknown as Record<string, (...a: unknown[]) => unknown>)[method](...args);
+    }
+    r.flush();
+    scopeOpen = false;
+    const err = await r.device.popErrorScope();
+    if (err) throw new Error(`webgpu ${method}: ${err.message}`);
+    // Bad ids throw here, before anything is copied back: the caller's arrays stay as they were.
+    await r.checkErrors();
+    const buffers: ArrayBuffer[] = [];
+    for (const ab of bufs) {
+      const g = dev.get(ab)!;
+      buffers.push((await r.read({ buf: g.buf, off: 0, len: ab.byteLength >> 2 }, true)).buffer as ArrayBuffer);
+    }
+    await r.device.queue.onSubmittedWorkDone();
+    if (lastError) throw new Error(`webgpu ${method}: ${lastError}`);
+    return { ret, buffers };
+  } finally {
+    lastError = null;
+    if (scopeOpen) await r.device.popErrorScope().catch(() => null);
+    for (const g of dev.values()) g.buf.destroy();
   }
-  const err = await r.device.popErrorScope();
-  if (err) throw new Error(`webgpu ${method}: ${err.message}`);
-  // Bad ids throw here, before anything is copied back: the caller's arrays stay as they were.
-  await r.checkErrors().catch((e: Error) => { for (const g of dev.values()) g.buf.destroy(); throw e; });
-  if (lastError) { const m = lastError; lastError = null; throw new Error(`webgpu ${method}: ${m}`); }
-  const buffers: ArrayBuffer[] = [];
-  for (const ab of bufs) {
-    const g = dev.get(ab)!;
-    const data = await r.read({ buf: g.buf, off: 0, len: ab.byteLength >> 2 }, true);
-    buffers.push(data.buffer as ArrayBuffer);
-    g.buf.destroy();
-  }
-  return { ret, buffers };
 }
+
+// Errors outside any scope (reported asynchronously by the device).
 
 let lastError: string | null = null;
 port.on('message', (msg: { method: string; args: unknown[] }) => {

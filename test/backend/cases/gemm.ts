@@ -120,6 +120,14 @@ export function gemmSuite(ctx: SuiteContext): void {
       refBackend.gemm(W(A), 0, W(B), 0, want, 0, 1, 2, 3, false, false, 0, 2, 2, 1, 0, 1, 0, 0, 0);
       expectExact('gemm m=1 lda=0', got, want);
     });
+    it('gemm: A, B and C as disjoint views of one array (C accumulates, beta = 1)', () => {
+      const rng = new Rng(150), m = 6, n = 5, k = 7;
+      const all = randn(rng, m * k + k * n + m * n + 3);
+      const want = W(all);
+      ctx.be.gemm(all, 0, all, m * k, all, m * k + k * n + 3, m, n, k, false, false, k, n, n, 1, 1, 1, 0, 0, 0);
+      refBackend.gemm(want, 0, want, m * k, want, m * k + k * n + 3, m, n, k, false, false, k, n, n, 1, 1, 1, 0, 0, 0);
+      expectNmse('gemm views of one array', all, want, TOL.gemm);
+    });
     it('gemm: k = 0 gives C = beta * C', () => {
       const C0 = Float32Array.of(1, 2, 3, 4), got = C(C0), want = W(C0);
       ctx.be.gemm(new Float32Array(4), 0, new Float32Array(4), 0, got, 0, 2, 2, 0, false, false, 1, 2, 2, 1, 0.5, 1, 0, 0, 0);

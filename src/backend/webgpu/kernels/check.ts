@@ -2,8 +2,8 @@
  * webgpu/kernels/check.ts — index validation for kernels that take ids (gather, scatter-add,
  * cross-entropy targets): the twin of ref/nn.ts checkIds. Ids live on the device and a kernel
  * cannot throw, so a one-workgroup pass records the first bad position in a flag
- * (flag[0] = 1, [1] = position, [2] = id); the kernels that read the flag write nothing when it is
- * set, and the runtime's next checkErrors() throws the reference's message (the synchronous facade
+ * (flag[0] = 1, [1] = position, [2] = id); gather and scatter-add read the flag and write nothing
+ * when it is set (cross-entropy writes NaN for the bad row), and the runtime's next checkErrors() throws the reference's message (the synchronous facade
  * checks before copying anything back, so the caller's arrays stay as they were).
  */
 import type { GArr, GpuRuntime, KernelSpec } from '../runtime.js';

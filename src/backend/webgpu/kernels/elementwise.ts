@@ -143,11 +143,17 @@ function checkRank(op: string, shape: Int32Array): void {
   if (shape.length > MAX_RANK) throw new RangeError(`${op}: rank ${shape.length} exceeds the WebGPU kernels' ${MAX_RANK}`);
 }
 
+function checkOp(what: string, op: number, count: number): void {
+  if (!Number.isInteger(op) || op < 0 || op >= count) throw new Error(`${what}: unknown op ${op}`);
+}
+
 export function unary(rt: GpuRuntime, op: number, x: GArr, out: GArr, n: number): void {
+  checkOp('unary', op, 10);
   if (n > 0) unaliased(rt, [x], [[out, n]], ([o]) => rt.run(rt.kernel(UNARY), { op, n }, { x, out: o }, groups(n)));
 }
 
 export function unaryBackward(rt: GpuRuntime, op: number, x: GArr, y: GArr, dy: GArr, dx: GArr, n: number): void {
+  checkOp('unaryBackward', op, 10);
   if (n > 0) {
     unaliased(rt, [x, y, dy], [[dx, n]], ([d]) => rt.run(rt.kernel(UNARY_BACKWARD), { op, n }, { x, y, dy, dx: d }, groups(n)));
   }
@@ -155,6 +161,7 @@ export function unaryBackward(rt: GpuRuntime, op: number, x: GArr, y: GArr, dy: 
 
 export function binary(rt: GpuRuntime, op: number, a: GArr, aOff: number, aS: Int32Array, b: GArr, bOff: number,
   bS: Int32Array, out: GArr, shape: Int32Array): void {
+  checkOp('binary', op, 4);
   checkRank('binary', shape);
   const n = total(shape);
   if (n === 0) return;

@@ -6,6 +6,7 @@
  * beta = 0 never reads C (it may hold NaN).
  */
 import type { GArr, GpuRuntime, KernelSpec } from '../runtime.js';
+import { unaliased } from '../alias.js';
 import { gemmVec4Spec, vec4Eligible } from './gemm_vec4.js';
 
 /** A tile configuration: TM x TN outputs per 256-thread workgroup over k-slices of TK. */
@@ -112,13 +113,18 @@ export function gemm(rt: GpuRuntime, a: GArr, aOff: number, b: GArr, bOff: numbe
   n: number, k: number, transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, alpha: number,
   beta: number, batch: number, strideA: number, strideB: number, strideC: number): void {
   if (m === 0 || n === 0 || batch === 0) return;
+  if (batch > 1 && strideC === 0) throw new RangeError('gemm: batch > 1 with strideC = 0 (every batch writing one C) is not supported on WebGPU');
   const tile = pickTile();
   const gx = Math.ceil(n / tile.TN), gy = Math.ceil(m / tile.TM);
   if (gx > 65535 || gy > 65535 || batch > 65535) throw new RangeError(`gemm: grid ${gx}x${gy}x${batch} too large for WebGPU`);
   // Aligned operands take the vec4-load kernel (CM3LEON_WEBGPU_GEMM_VEC4=0 turns it off).
   const vec4 = process.env.CM3LEON_WEBGPU_GEMM_VEC4 !== '0' &&
     vec4Eligible({ m, n, k, transA, transB, lda, ldb, aOff: a.off + aOff, bOff: b.off + bOff, strideA, strideB, batch });
-  rt.run(rt.kernel((vec4 ? VEC4_SPECS : SPECS).get(tile)!), {
-    m, n, k, ta: transA ? 1 : 0, tb: transB ? 1 : 0, lda, ldb, ldc, sa: strideA, sb: strideB, sc: strideC, alpha, beta,
-  }, { a: { ...a, off: a.off + aOff }, b: { ...b, off: b.off + bOff }, c: { ...c, off: c.off + cOff } }, [gx, gy, batch]);
+  const av = { ...a, off: a.off + aOff }, bv = { ...b, off: b.off + bOff };
+  // C sharing a buffer with A or B goes through a temporary holding C's whole extent (padding too).
+  const extent = (batch - 1) * strideC + (m - 1) * ldc + n;
+  unaliased(rt, [av, bv], [[{ ...c, off: c.off + cOff }, extent, true]], ([cv]) =>
+    rt.run(rt.kernel((vec4 ? VEC4_SPECS : SPECS).get(tile)!), {
+      m, n, k, ta: transA ? 1 : 0, tb: transB ? 1 : 0, lda, ldb, ldc, sa: strideA, sb: strideB, sc: strideC, alpha, beta,
+    }, { a: av, b: bv, c: cv }, [gx, gy, batch]));
 }

@@ -6,7 +6,8 @@
  * negative is NaN, log(0) = -inf, NaN in, NaN out).
  */
 export const WGSL_MATH = /* wgsl */ `
-fn m_nan(x: f32) -> bool { return !(x == x); }
+// A bit test: x != x may be folded away by compilers that assume no NaNs.
+fn m_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 // Runtime values: WGSL rejects a constant expression that evaluates to inf or NaN.
 var<private> M_INF_BITS: u32 = 0x7f800000u;
 var<private> M_NAN_BITS: u32 = 0x7fc00000u;
