@@ -5,6 +5,7 @@
  * is grid z. CM3LEON_WEBGPU_GEMM_TILE=small|large pins the tile.
  * beta = 0 never reads C (it may hold NaN).
  */
+import { GEMM_PARAMS, STORE_ROW, tileCode } from './gemm_parts.js';
 import type { GArr, GpuRuntime, KernelSpec } from '../runtime.js';
 import { unaliased } from '../alias.js';
 import { gemmVec4Spec, vec4Eligible } from './gemm_vec4.js';
@@ -20,24 +21,11 @@ interface Tile { TM: number; TN: number; TK: number }
  * 128x128 loop version ran 1.5 TFLOP/s on an H100); plain registers do not.
  */
 function gemmV4Spec(G: number, TK: number): KernelSpec {
-  // G groups of 4 rows (and of 4 columns) per thread: a (64 G) x (64 G) tile, 4G x 4G per thread.
-  const T = 64 * G, W = T / 4, LA = (TK * T) / 256;
-  const groups = [...Array(G).keys()], rows = [...Array(4 * G).keys()];
-  const acc = rows.map((r) => groups.map((g) => `var c${r}_${g} = vec4<f32>(0.0);`).join(' ')).join('\n  ');
-  const loads = groups.map((g) => `let a${g} = As[kk * ${W}u + ${g * 16}u + lid.y]; let b${g} = Bs[kk * ${W}u + ${g * 16}u + lid.x];`)
-    .join('\n      ');
-  const fma = rows.map((r) => {
-    const a = `vec4<f32>(a${Math.floor(r / 4)}[${r % 4}])`;
-    return groups.map((g) => `c${r}_${g} = fma(${a}, b${g}, c${r}_${g});`).join(' ');
-  }).join('\n      ');
-  const store = rows.map((r) => {
-    const i = `row0 + ${Math.floor(r / 4) * 64}u + lid.y * 4u + ${r % 4}u`;
-    return groups.map((g) => `store_row(cbase, ${i}, col0 + ${g * 64}u + lid.x * 4u, c${r}_${g});`).join(' ');
-  }).join('\n  ');
+  const { T, W, acc, step, store } = tileCode(G);
+  const LA = (TK * T) / 256;
   return {
     name: `gemm_v4_${T}x${T}x${TK}`,
-    params: { m: 'u32', n: 'u32', k: 'u32', ta: 'u32', tb: 'u32', lda: 'u32', ldb: 'u32', ldc: 'u32',
-      sa: 'u32', sb: 'u32', sc: 'u32', alpha: 'f32', beta: 'f32' },
+    params: GEMM_PARAMS,
     bindings: { a: 'f32', b: 'f32', c: 'f32rw' },
     code: /* wgsl */ `
 var<workgroup> As: array<vec4<f32>, ${TK * W}>;
@@ -53,19 +41,7 @@ fn load_b(base: u32, kk: u32, j: u32) -> f32 {
   if (P.tb != 0u) { return b[base + j * P.ldb + kk]; }
   return b[base + kk * P.ldb + j];
 }
-fn store_row(cbase: u32, i: u32, j0: u32, v: vec4<f32>) {
-  if (i >= P.m) { return; }
-  for (var q = 0u; q < 4u; q++) {
-    let j = j0 + q;
-    if (j < P.n) {
-      let o = cbase + i * P.ldc + j;
-      var x = P.alpha * v[q];
-      if (P.beta != 0.0) { x += P.beta * c[o]; }
-      c[o] = x;
-    }
-  }
-}
-
+${STORE_ROW}
 @compute @workgroup_size(16, 16) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
     @builtin(local_invocation_index) li: u32) {
   let row0 = wid.y * ${T}u;
@@ -85,8 +61,7 @@ fn store_row(cbase: u32, i: u32, j0: u32, v: vec4<f32>) {
     }
     workgroupBarrier();
     for (var kk = 0u; kk < ${TK}u; kk++) {
-      ${loads}
-      ${fma}
+      ${step}
     }
     workgroupBarrier();
   }

@@ -5,6 +5,7 @@
  * one is multiplied (one workgroup-memory buffer, two barriers per slice). Same tiles and
  * register-resident accumulators as gemm.ts; gemm() picks this kernel when the operands allow.
  */
+import { GEMM_PARAMS, STORE_ROW, tileCode } from './gemm_parts.js';
 import type { KernelSpec } from '../runtime.js';
 
 export interface Vec4Operands {
@@ -20,26 +21,15 @@ export function vec4Eligible(o: Vec4Operands): boolean {
 }
 
 export function gemmVec4Spec(G: number): KernelSpec {
-  const TK = 16, T = 64 * G, W = T / 4;
-  const groups = [...Array(G).keys()], rows = [...Array(4 * G).keys()];
-  const acc = rows.map((r) => groups.map((g) => `var c${r}_${g} = vec4<f32>(0.0);`).join(' ')).join('\n  ');
-  const loads = groups.map((g) => `let a${g} = As[kk * ${W}u + ${g * 16}u + lid.y]; let b${g} = Bs[kk * ${W}u + ${g * 16}u + lid.x];`)
-    .join('\n      ');
-  const fma = rows.map((r) => {
-    const a = `vec4<f32>(a${Math.floor(r / 4)}[${r % 4}])`;
-    return groups.map((g) => `c${r}_${g} = fma(${a}, b${g}, c${r}_${g});`).join(' ');
-  }).join('\n      ');
-  const store = rows.map((r) => {
-    const i = `row0 + ${Math.floor(r / 4) * 64}u + lid.y * 4u + ${r % 4}u`;
-    return groups.map((g) => `store_row(cbase, ${i}, col0 + ${g * 64}u + lid.x * 4u, c${r}_${g});`).join(' ');
-  }).join('\n  ');
+  const TK = 16;
+  const { T, W, acc, step, store } = tileCode(G);
+  const groups = [...Array(G).keys()];
   const regs = groups.map((g) => `var ra${g}: vec4<f32>; var rb${g}: vec4<f32>;`).join(' ');
   const fetch = groups.map((g) => `ra${g} = fetch_a(abase, row0, k0, li + ${g * 256}u); rb${g} = fetch_b(bbase, col0, k0, li + ${g * 256}u);`).join('\n    ');
   const put = groups.map((g) => `put_a(ra${g}, li + ${g * 256}u); put_b(rb${g}, li + ${g * 256}u);`).join('\n    ');
   return {
     name: `gemm_vec4_${T}`,
-    params: { m: 'u32', n: 'u32', k: 'u32', ta: 'u32', tb: 'u32', lda: 'u32', ldb: 'u32', ldc: 'u32',
-      sa: 'u32', sb: 'u32', sc: 'u32', alpha: 'f32', beta: 'f32' },
+    params: GEMM_PARAMS,
     bindings: { a: 'vec4', b: 'vec4', c: 'f32rw' },
     code: /* wgsl */ `
 var<workgroup> As: array<vec4<f32>, ${TK * W}>;
@@ -76,19 +66,7 @@ fn put_b(v: vec4<f32>, e: u32) {
   let j = e / 4u; let kq = e % 4u;
   for (var q = 0u; q < 4u; q++) { Bs[(kq * 4u + q) * ${W}u + j / 4u][j % 4u] = v[q]; }
 }
-fn store_row(cbase: u32, i: u32, j0: u32, v: vec4<f32>) {
-  if (i >= P.m) { return; }
-  for (var q = 0u; q < 4u; q++) {
-    let j = j0 + q;
-    if (j < P.n) {
-      let o = cbase + i * P.ldc + j;
-      var x = P.alpha * v[q];
-      if (P.beta != 0.0) { x += P.beta * c[o]; }
-      c[o] = x;
-    }
-  }
-}
-
+${STORE_ROW}
 @compute @workgroup_size(16, 16) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
     @builtin(local_invocation_index) li: u32) {
   let row0 = wid.y * ${T}u;
@@ -107,8 +85,7 @@ fn store_row(cbase: u32, i: u32, j0: u32, v: vec4<f32>) {
       ${fetch}
     }
     for (var kk = 0u; kk < ${TK}u; kk++) {
-      ${loads}
-      ${fma}
+      ${step}
     }
     workgroupBarrier();
   }
