@@ -63,7 +63,14 @@ static void sgemm_skinny(bool ta, bool tb, int64_t M, int64_t N, int64_t K, floa
         for (int64_t j = 0; j < w; j++) store(m, n0 + j, acc[m * w + j]);
     }
   };
-  const int64_t grain = (int64_t)1 << 20;  // ~1M multiply-adds per task: smaller tasks lose more to waking the pool than they gain
+  // ~256k multiply-adds per task: on an idle machine this splits every decoding GEMM of the small
+  // model over both cores (one image 199 -> 153 ms vs 1M, which kept the per-layer products on one
+  // core); under load the pool's wake-up costs more. CM3LEON_SKINNY_GRAIN overrides it for A/B runs.
+  static const int64_t grain = [] {
+    const char* e = std::getenv("CM3LEON_SKINNY_GRAIN");
+    const long long g = e ? std::atoll(e) : 0;
+    return g > 0 ? (int64_t)g : (int64_t)1 << 18;
+  }();
   if (pool::threads() == 1 || N * K * M < grain) { run(0, N); return; }
   const int64_t per = std::max<int64_t>(16, grain / std::max<int64_t>(1, K * M));
   pool::parallel_for((N + per - 1) / per, 1, [&](int64_t c0, int64_t c1) {

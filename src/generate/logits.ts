@@ -80,11 +80,16 @@ export function topP(row: Row, p: number): Float64Array {
   if (!(p > 0 && p <= 1)) throw new RangeError(`topP: p must be in (0, 1], got ${p}`);
   const out = copy(row), probs = softmax(out);
   if (p === 1) return out;
-  const order = [...probs.keys()].filter((i) => out[i] > -Infinity).sort((a, b) => probs[b] - probs[a]);
-  let cum = 0, cut = probs[order[0]];
-  for (const i of order) {
-    cum += probs[i];
-    cut = probs[i];
+  // The cut only needs the probabilities in descending order, not their ids: a native numeric
+  // sort of the values (the same sequence a sort of ids by probability visits, so the same sums).
+  let n = 0;
+  const vals = new Float64Array(out.length);
+  for (let i = 0; i < out.length; i++) if (out[i] > -Infinity) vals[n++] = probs[i];
+  const sorted = vals.subarray(0, n).sort();
+  let cum = 0, cut = sorted[n - 1];
+  for (let j = n - 1; j >= 0; j--) {
+    cum += sorted[j];
+    cut = sorted[j];
     if (cum >= p - 1e-9) break;
   }
   for (let i = 0; i < out.length; i++) if (probs[i] < cut) out[i] = -Infinity;

@@ -55,11 +55,11 @@ export class DecodeSession {
   }
 
   private forward(ids: Int32Array, t: number, mask?: Float32Array): void {
-    const R = this.cache.batch, V = this.V;
+    const R = this.cache.batch;
     tidy(() => {
-      const logits = this.model.forwardCached(tensor(ids, [R, t], 'i32'), this.cache, mask ? { tokenMask: mask } : {});
-      const f = logits.flat(); // (R, t, V)
-      for (let r = 0; r < R; r++) this.last.set(f.subarray((r * t + t - 1) * V, (r * t + t) * V), r * V);
+      // Only the last position's logits: the head over a whole prompt is wasted work.
+      const logits = this.model.forwardCached(tensor(ids, [R, t], 'i32'), this.cache, { lastOnly: true, ...(mask ? { tokenMask: mask } : {}) });
+      this.last.set(logits.flat()); // (R, 1, V)
       return null;
     });
   }

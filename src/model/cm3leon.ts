@@ -27,6 +27,8 @@ export interface CachedForwardOpts {
    * prompts of different lengths). Padding is never attended to and takes no position.
    */
   tokenMask?: ArrayLike<number>;
+  /** Logits of the last new position only, (B, 1, V): what decoding needs after a prefill. */
+  lastOnly?: boolean;
 }
 
 export class CM3Leon extends Module {
@@ -129,6 +131,7 @@ export class CM3Leon extends Module {
       const keyMask = padded ? contiguous(slice(cache.mask, 1, 0, start + t)) : null;
       let x = add(this.wte.forward(ids), this.wpe.forward(tensor(pos, [B, t], 'i32')));
       this.blocks.forEach((blk, l) => { x = blk.forwardCached(x, cache.layers[l], start, keyMask); });
+      if (opts.lastOnly && t > 1) x = contiguous(slice(x, 1, t - 1, t));
       return this.head.forward(this.lnF.forward(x));
     }));
     cache.positions.set(next);

@@ -68,6 +68,12 @@ for (const backend of ['native', 'ref'] as BackendName[]) {
       for (let b = 0; b < B; b++) {
         for (let j = 0; j < prefill; j++) assert.ok(relErr(at(pre, b, j), want[b].slice(j * V, (j + 1) * V)) < 1e-4, `prefill b${b} j${j}`);
       }
+      // lastOnly: the same last-position logits from a second cache, shape (B, 1, V).
+      const c2 = m.createCache(B);
+      const last = m.forwardCached(ids2d(seqs.map((s) => s.slice(0, prefill))), c2, { lastOnly: true });
+      assert.deepEqual(last.shape, [B, 1, V]);
+      for (let b = 0; b < B; b++) assert.ok(relErr(at(last, b, 0), at(pre, b, prefill - 1)) < 1e-6, `lastOnly b${b}`);
+      c2.dispose();
       stepAndCheck(m, cache, seqs, prefill, want, `B=${B}`);
       assert.equal(cache.length, T);
       assert.equal(tapeLength(), tape, 'forwardCached records nothing');
