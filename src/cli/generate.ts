@@ -25,7 +25,9 @@ Usage:
   npx cm3leon generate "a red apple" [-n 4] [--cfg 3] [--decoder topp|cdk|mix|temperature|greedy]
         [--retrieve 0|1|2] [--seed 1] [--top-p 0.9] [--temperature 1] [-o out/]
         N images, CLIP re-ranked (best first): out/<slug>-<rank>.png, a 4x copy, and a .json sidecar.
-  npx cm3leon caption IMG.png [-n 4] [--retrieve 2] [--seed 1]
+  npx cm3leon caption IMG.png [-n 4] [--retrieve 2] [--seed 1] [-q "what is it?"]
+        Captions, or with -q/--question a short VQA-style answer (the question precedes the
+        masked span of the CM3 captioning prompt; at most 8 tokens).
   npx cm3leon infill IMG.png --box x,y,w,h ["caption"] [-n 4] [-o out/]
         Regenerate the codes under the pixel box (in the tokenizer's 64x64 frame).
   npx cm3leon infill-text "text before" "text after" [-n 4]
@@ -71,6 +73,7 @@ export async function runGenerate(cmd: string, argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h' }, n: { type: 'string', short: 'n' }, cfg: { type: 'string' }, decoder: { type: 'string' },
       retrieve: { type: 'string' }, seed: { type: 'string' }, 'top-p': { type: 'string' }, temperature: { type: 'string' }, o: { type: 'string', short: 'o' },
       box: { type: 'string' }, model: { type: 'string' }, bank: { type: 'string' }, retriever: { type: 'string' }, tokenizer: { type: 'string' },
+      question: { type: 'string', short: 'q' },
     } });
   } catch (e) {
     return fail(`${(e as Error).message}\n\n${GENERATE_HELP}`);
@@ -120,7 +123,7 @@ export async function runGenerate(cmd: string, argv: string[]): Promise<void> {
       process.stdout.write(`${files.map((f, i) => `${f}  (CLIP ${r.samples[i].clipScore.toFixed(3)})`).join('\n')}\n`);
       process.stderr.write(`${r.samples.length} image(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     } else if (cmd === 'caption') {
-      const r = await gen.caption(await readImage(p[0]), settings);
+      const r = await gen.caption(await readImage(p[0]), { ...settings, ...(v.question ? { question: v.question } : {}) });
       showRetrieved(r.retrieved);
       for (const c of r.captions) process.stdout.write(`${c.score.toFixed(3)}  ${c.text}\n`);
     } else if (cmd === 'infill') {

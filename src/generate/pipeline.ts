@@ -105,13 +105,19 @@ export class Generator {
     return { samples, retrieved: r.provenance, settings: s };
   }
 
-  /** image → N captions (most likely first by the retriever's text·image score). */
-  async caption(rgb: Uint8Array, o: Partial<SampleSettings> & { maxTokens?: number } = {}): Promise<{ captions: { text: string; score: number; seed: number }[]; retrieved: Provenance[] }> {
+  /**
+   * image → N captions (most likely first by the retriever's text·image score). With `question`,
+   * a short VQA-style answer: the question is the text before the masked span
+   * (`question <mask:0> <break> image <infill> <mask:0>`), the answer is the span, at most 8 tokens.
+   */
+  async caption(rgb: Uint8Array, o: Partial<SampleSettings> & { maxTokens?: number; question?: string } = {}): Promise<{ captions: { text: string; score: number; seed: number }[]; retrieved: Provenance[] }> {
     const s = this.settings({ decoder: 'topp', cfg: 1, ...o });
     const [codes] = this.image.encode([rgb]);
     const [v] = this.retriever.embedImages([rgb]);
     const r = await this.retrieve(v, s.retrieve);
-    const prompt = captioningPrompt(codes.map((c) => this.vocab.image(c)), this.vocab, { retrieved: r.docs, maxTokens: o.maxTokens ?? 32 });
+    const question = o.question?.trim();
+    const template = question ? { before: this.captionIds(`${question} `) } : undefined;
+    const prompt = captioningPrompt(codes.map((c) => this.vocab.image(c)), this.vocab, { retrieved: r.docs, template, maxTokens: o.maxTokens ?? (question ? 8 : 32) });
     const res = generate(this.lm, [prompt], { vocab: this.vocab, n: s.n, decoder: s.decoder === 'mix' || s.decoder === 'cdk' ? 'topp' : s.decoder, seed: s.seed, topP: s.topP, temperature: s.temperature })[0];
     const texts = res.map((x) => this.text.decode(x.tokens.filter((t) => this.vocab.isText(t))).trim());
     const t = this.retriever.embedTexts(texts.map((x) => x || ' '));

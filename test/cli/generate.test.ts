@@ -62,6 +62,10 @@ test('generate, caption, infill and infill-text run from the CLI with provenance
   r = run('caption', img, '-n', '2', '--retrieve', '0', ...models);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim().split('\n').length, 2);
+  // VQA-style: the question precedes the masked span; answers are short (at most 8 tokens).
+  r = run('caption', img, '-q', 'what colour is the bar?', '-n', '2', '--retrieve', '0', ...models);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').length, 2);
   r = run('infill', img, '--box', '4,4,8,8', 'a red bar', '-n', '1', '--retrieve', '0', '-o', out, ...models);
   assert.equal(r.status, 0, r.stderr);
   assert.ok(existsSync(join(out, 'img-png-infill-1.png')));
