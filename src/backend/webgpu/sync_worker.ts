@@ -3,7 +3,6 @@
  * host arrays into device views (one device buffer per distinct ArrayBuffer), runs the kernel,
  * reads every buffer back and wakes the caller.
  */
-import { appendFileSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { createDeviceKernels, type DeviceKernels } from './kernels.js';
 import { requestGpu } from './gpu.js';
@@ -86,7 +85,6 @@ async function handle(method: string, args: unknown[]): Promise<CallReply> {
 
 let lastError: string | null = null;
 port.on('message', (msg: { method: string; args: unknown[] }) => {
-  if (process.env.CM3LEON_WEBGPU_TRACE) appendFileSync(process.env.CM3LEON_WEBGPU_TRACE, `${msg.method}\n`);
   handle(msg.method, msg.args).then((r) => reply(r, r.buffers), (e: Error) => {
     rt?.discard();
     reply({ error: e.message, buffers: [] });
