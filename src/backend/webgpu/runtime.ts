@@ -9,86 +9,16 @@
  * element offset of every bound array (buffers are bound whole: storage bindings need 256-byte
  * aligned offsets, element views do not). Arrays bind at 1.. in declaration order.
  */
+import { kernelHeader, layoutFields, MAX_RANK, type Kernel, type KernelSpec } from './kernel_spec.js';
+
+export { grid, kernelHeader, LINEAR_WG, MAX_GROUPS, MAX_RANK, type BindKind, type Kernel, type KernelSpec, type ParamType } from './kernel_spec.js';
+
 export interface GArr {
   buf: GPUBuffer;
   /** Element offset of the view. */
   off: number;
   /** Elements in the view. */
   len: number;
-}
-
-/** Param types: scalars, or 8 u32s (shape/strides up to rank 8) stored as array<vec4<u32>, 2>. */
-export type ParamType = 'u32' | 'i32' | 'f32' | 'u32x8';
-/**
- * Binding kinds: element type and access; 'atomic' is array<atomic<u32>> (float CAS adds); 'vec4'
- * reads floats four at a time (its `_off` stays in floats: divide by 4).
- */
-export type BindKind = 'f32' | 'f32rw' | 'i32' | 'i32rw' | 'atomic' | 'vec4';
-
-export interface KernelSpec {
-  name: string;
-  params: Record<string, ParamType>;
-  bindings: Record<string, BindKind>;
-  /** WGSL after the generated header (helpers and an entry point named main). */
-  code: string;
-}
-
-export const MAX_RANK = 8;
-
-interface Field { name: string; type: ParamType; offset: number }
-
-export interface Kernel {
-  spec: KernelSpec;
-  pipeline: GPUComputePipeline;
-  layout: GPUBindGroupLayout;
-  fields: Field[];
-  /** Uniform bytes (a multiple of 16). */
-  size: number;
-}
-
-/** Workgroups per dimension WebGPU guarantees; larger 1-D grids fold into y. */
-export const MAX_GROUPS = 65535;
-
-/** [x, y] workgroups covering `groups` (kernels rebuild the linear id as wid.y * nwg.x + wid.x). */
-export function grid(groups: number): [number, number] {
-  if (groups <= MAX_GROUPS) return [Math.max(groups, 1), 1];
-  const y = Math.ceil(groups / MAX_GROUPS);
-  return [Math.ceil(groups / y), y];
-}
-
-/** WGSL: the linear workgroup id of a folded 1-D grid. */
-export const LINEAR_WG = 'fn linear_wg(wid: vec3u, nwg: vec3u) -> u32 { return wid.y * nwg.x + wid.x; }';
-
-const WGSL_ELEM: Record<BindKind, string> = {
-  f32: 'var<storage, read> %: array<f32>', f32rw: 'var<storage, read_write> %: array<f32>',
-  i32: 'var<storage, read> %: array<i32>', i32rw: 'var<storage, read_write> %: array<i32>',
-  atomic: 'var<storage, read_write> %: array<atomic<u32>>', vec4: 'var<storage, read> %: array<vec4<f32>>',
-};
-
-function layoutFields(spec: KernelSpec): { fields: Field[]; size: number; wgsl: string } {
-  const all: [string, ParamType][] = Object.entries(spec.params);
-  for (const b of Object.keys(spec.bindings)) all.push([`${b}_off`, 'u32']);
-  // Arrays first: they need 16-byte alignment, scalars pack after them.
-  all.sort((a, b) => Number(b[1] === 'u32x8') - Number(a[1] === 'u32x8'));
-  const fields: Field[] = [];
-  let offset = 0;
-  const lines: string[] = [];
-  for (const [name, type] of all) {
-    fields.push({ name, type, offset });
-    lines.push(`  ${name}: ${type === 'u32x8' ? 'array<vec4<u32>, 2>' : type},`);
-    offset += type === 'u32x8' ? 32 : 4;
-  }
-  if (lines.length === 0) { lines.push('  _pad: u32,'); offset = 4; }
-  const size = Math.ceil(offset / 16) * 16;
-  return { fields, size, wgsl: `struct Params {\n${lines.join('\n')}\n}\n` };
-}
-
-/** The generated WGSL header of a kernel: device facts, Params struct, uniform and storage bindings. */
-export function kernelHeader(spec: KernelSpec, fusedFma = false): string {
-  const { wgsl } = layoutFields(spec);
-  const binds = Object.entries(spec.bindings).map(([n, k], i) => `@group(0) @binding(${i + 1}) ${WGSL_ELEM[k].replace('%', n)};`);
-  return `const HAS_FUSED_FMA: bool = ${fusedFma};\n${wgsl}@group(0) @binding(0) var<uniform> P: Params;\n${binds.join('\n')}\n` +
-    'fn at8(v: array<vec4<u32>, 2>, i: u32) -> u32 { return v[i / 4u][i % 4u]; }\n';
 }
 
 const UNIFORM_SLOT = 256;
