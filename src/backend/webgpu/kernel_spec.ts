@@ -48,6 +48,16 @@ export function grid(groups: number): [number, number] {
 /** WGSL: the linear workgroup id of a folded 1-D grid. */
 export const LINEAR_WG = 'fn linear_wg(wid: vec3u, nwg: vec3u) -> u32 { return wid.y * nwg.x + wid.x; }';
 
+/**
+ * WGSL: the opening of `main` for one thread per element over a folded 1-D grid of `wg`-thread
+ * workgroups, binding the thread's global index to `id` (the module needs LINEAR_WG).
+ */
+export function threadMain(wg: number | string, id: string): string {
+  return `@compute @workgroup_size(${wg}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+    @builtin(local_invocation_index) li: u32) {
+  let ${id} = linear_wg(wid, nwg) * ${wg}u + li;`;
+}
+
 const WGSL_ELEM: Record<BindKind, string> = {
   f32: 'var<storage, read> %: array<f32>', f32rw: 'var<storage, read_write> %: array<f32>',
   i32: 'var<storage, read> %: array<i32>', i32rw: 'var<storage, read_write> %: array<i32>',

@@ -11,7 +11,7 @@
  */
 import { kernelHeader, layoutFields, MAX_RANK, type Kernel, type KernelSpec } from './kernel_spec.js';
 
-export { grid, kernelHeader, LINEAR_WG, MAX_GROUPS, MAX_RANK, type BindKind, type Kernel, type KernelSpec, type ParamType } from './kernel_spec.js';
+export { grid, kernelHeader, LINEAR_WG, MAX_GROUPS, MAX_RANK, threadMain, type BindKind, type Kernel, type KernelSpec, type ParamType } from './kernel_spec.js';
 
 export interface GArr {
   buf: GPUBuffer;

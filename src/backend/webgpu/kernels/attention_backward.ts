@@ -10,7 +10,7 @@
  * Shared helpers and the forward: attention.ts.
  */
 import type { AttnShape, BTHD } from '../../backend.js';
-import { grid, LINEAR_WG, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
+import { grid, LINEAR_WG, threadMain, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
 import {
   BASE_PARAMS, baseValues, cached, checkOutputs, dense, geom, KEY_ON, KEY_TILES, loader, prelude, rowGrid, storeRow,
   strideParams, type Geom,
@@ -28,9 +28,7 @@ function deltaSpec(g: Geom, name: string): KernelSpec {
     name, params: { ...BASE_PARAMS, rows: 'u32', ...strideParams('dout') },
     bindings: { out: 'f32', dout: 'f32', delta: 'f32rw' },
     code: prelude(g) + loader('out', 'dout') + loader('dout') + LINEAR_WG + /* wgsl */ `
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let r = linear_wg(wid, nwg) * ${WG}u + li;  // (b * Tq + i) * H + h
+${threadMain(WG, 'r')}  // (b * Tq + i) * H + h
   if (r >= P.rows) { return; }
   let h = r % P.H;
   let b = r / P.H / P.Tq;

@@ -3,7 +3,7 @@
  * strided copy (= or +=) in WGSL; the twins of ref/elementwise.ts and ref/math.ts.
  * One thread per output element over a folded 1-D grid.
  */
-import { grid, LINEAR_WG, MAX_RANK, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
+import { grid, LINEAR_WG, MAX_RANK, threadMain, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
 import { unaliased } from '../alias.js';
 import { WGSL_MATH } from './wgsl_math.js';
 
@@ -51,9 +51,7 @@ ${LINEAR_WG}
 const UNARY: KernelSpec = {
   name: 'unary', params: { op: 'u32', n: 'u32' }, bindings: { x: 'f32', out: 'f32rw' },
   code: MATH + /* wgsl */ `
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let i = linear_wg(wid, nwg) * ${WG}u + li;
+${threadMain(WG, 'i')}
   if (i >= P.n) { return; }
   out[P.out_off + i] = unary_f(P.op, x[P.x_off + i]);
 }`,
@@ -62,9 +60,7 @@ const UNARY: KernelSpec = {
 const UNARY_BACKWARD: KernelSpec = {
   name: 'unary_backward', params: { op: 'u32', n: 'u32' }, bindings: { x: 'f32', y: 'f32', dy: 'f32', dx: 'f32rw' },
   code: MATH + /* wgsl */ `
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let i = linear_wg(wid, nwg) * ${WG}u + li;
+${threadMain(WG, 'i')}
   if (i >= P.n) { return; }
   dx[P.dx_off + i] = unary_grad(P.op, x[P.x_off + i], y[P.y_off + i], dy[P.dy_off + i]);
 }`,
@@ -89,9 +85,7 @@ const BINARY: KernelSpec = {
   name: 'binary', params: { op: 'u32', n: 'u32', nd: 'u32', shape: 'u32x8', sa: 'u32x8', sb: 'u32x8' },
   bindings: { a: 'f32', b: 'f32', out: 'f32rw' },
   code: WGSL_MATH + STRIDED + /* wgsl */ `
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let i = linear_wg(wid, nwg) * ${WG}u + li;
+${threadMain(WG, 'i')}
   if (i >= P.n) { return; }
   let x = a[P.a_off + strided(i, P.nd, P.shape, P.sa)];
   let y = b[P.b_off + strided(i, P.nd, P.shape, P.sb)];
@@ -109,9 +103,7 @@ const BINARY: KernelSpec = {
 const AFFINE: KernelSpec = {
   name: 'affine', params: { n: 'u32', alpha: 'f32', beta: 'f32' }, bindings: { x: 'f32', out: 'f32rw' },
   code: LINEAR_WG + /* wgsl */ `
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let i = linear_wg(wid, nwg) * ${WG}u + li;
+${threadMain(WG, 'i')}
   if (i >= P.n) { return; }
   out[P.out_off + i] = P.alpha * x[P.x_off + i] + P.beta;
 }`,
@@ -121,9 +113,7 @@ const COPY: KernelSpec = {
   name: 'copy', params: { n: 'u32', nd: 'u32', acc: 'u32', shape: 'u32x8', ss: 'u32x8', ds: 'u32x8' },
   bindings: { src: 'f32', dst: 'f32rw' },
   code: STRIDED + /* wgsl */ `
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let i = linear_wg(wid, nwg) * ${WG}u + li;
+${threadMain(WG, 'i')}
   if (i >= P.n) { return; }
   let v = src[P.src_off + strided(i, P.nd, P.shape, P.ss)];
   let d = P.dst_off + strided(i, P.nd, P.shape, P.ds);

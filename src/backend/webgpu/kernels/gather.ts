@@ -8,7 +8,7 @@
  * thread owns one column of a chunk of consecutive positions and folds runs of equal indices
  * (e.g. padding) in registers first, so it issues one atomic add per run.
  */
-import { grid, LINEAR_WG, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
+import { grid, LINEAR_WG, threadMain, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
 import { unaliased } from '../alias.js';
 import { checkIds } from './check.js';
 
@@ -20,9 +20,7 @@ const GATHER: KernelSpec = {
   name: 'gather', params: { total: 'u32', n: 'u32', size: 'u32', inner: 'u32' },
   bindings: { src: 'f32', idx: 'i32', flag: 'i32', out: 'f32rw' },
   code: LINEAR_WG + /* wgsl */ `
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let t = linear_wg(wid, nwg) * ${WG}u + li;
+${threadMain(WG, 't')}
   if (t >= P.total || flag[P.flag_off] != 0) { return; }
   let k = t % P.inner;
   let r = t / P.inner;
@@ -44,9 +42,7 @@ fn add_f32(i: u32, v: f32) {
     old = r.old_value;
   }
 }
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let t = linear_wg(wid, nwg) * ${WG}u + li;
+${threadMain(WG, 't')}
   if (t >= P.total || flag[P.flag_off] != 0) { return; }
   let k = t % P.inner;
   let r = t / P.inner;

@@ -6,7 +6,7 @@
  * fails check.ts's deferred check (and makes that row's loss or gradient NaN meanwhile).
  */
 import { unaliased } from '../alias.js';
-import { grid, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
+import { grid, threadMain, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
 import { checkIds } from './check.js';
 import { FLOATS, WG } from './reduce.js';
 import { ROW_LSE } from './softmax.js';
@@ -54,9 +54,7 @@ const CROSS_ENTROPY_BACKWARD: KernelSpec = {
   name: 'cross_entropy_backward', params: { rows: 'u32', V: 'u32', ignore: 'i32', has_w: 'u32', scale: 'f32' },
   bindings: { x: 'f32', targets: 'i32', weights: 'f32', lse: 'f32', dx: 'f32rw' },
   code: FLOATS + TARGET + /* wgsl */ `
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let e = linear_wg(wid, nwg) * ${WG}u + li;
+${threadMain(WG, 'e')}
   if (e >= P.rows * P.V) { return; }
   let r = e / P.V;
   let j = e % P.V;

@@ -9,7 +9,7 @@
  * distances in registers. Distances are summed directly as (x - c)^2 (exact 0 for a row equal to
  * a code); ties keep the lowest code index, as the reference does.
  */
-import { grid, LINEAR_WG, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
+import { grid, LINEAR_WG, threadMain, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
 
 const WG = 256;
 
@@ -18,9 +18,7 @@ const ADAMW: KernelSpec = {
   params: { n: 'u32', decay: 'f32', b1: 'f32', b2: 'f32', omb1: 'f32', omb2: 'f32', stepSize: 'f32', rbc2: 'f32', eps: 'f32' },
   bindings: { p: 'f32rw', g: 'f32', m: 'f32rw', v: 'f32rw' },
   code: LINEAR_WG + /* wgsl */ `
-@compute @workgroup_size(${WG}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let i = linear_wg(wid, nwg) * ${WG}u + li;
+${threadMain(WG, 'i')}
   if (i >= P.n) { return; }
   let gi = g[P.g_off + i];
   let mi = P.b1 * m[P.m_off + i] + P.omb1 * gi;
@@ -53,9 +51,7 @@ const VQ: KernelSpec = {
   bindings: { x: 'f32', code: 'f32', idx: 'i32rw', dist: 'f32rw' },
   code: LINEAR_WG + /* wgsl */ `
 var<workgroup> ct: array<f32, ${VC * VD}>;
-@compute @workgroup_size(${VR}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let r = linear_wg(wid, nwg) * ${VR}u + li;
+${threadMain(VR, 'r')}
   let xb = P.x_off + min(r, P.N - 1u) * P.D;
   // As the reference: best starts at +inf, so a row whose distances are all inf or NaN gets code 0.
   var best = P.inf;
