@@ -37,16 +37,19 @@ const LAYER_NORM: KernelSpec = {
 }`,
 };
 
-/** dx = rstd (g - mean(g) - xhat mean(g xhat)), g = dy w, xhat = (x - mean) rstd. */
-const LAYER_NORM_BACKWARD: KernelSpec = {
-  name: 'layer_norm_backward', params: { rows: 'u32', n: 'u32', has_w: 'u32' },
-  bindings: { x: 'f32', w: 'f32', mean: 'f32', rstd: 'f32', dy: 'f32', dx: 'f32rw' },
-  code: FLOATS + wgSum('sum_g_gx', 'vec2f') + /* wgsl */ `
+/** WGSL: g = dy w of a backward pass (w optional), element i of the row at offset o. */
+const G_AT = /* wgsl */ `
 fn g_at(o: u32, i: u32) -> f32 {
   let g = dy[P.dy_off + o + i];
   if (P.has_w != 0u) { return g * w[P.w_off + i]; }
   return g;
-}` + HEAD + /* wgsl */ `
+}`;
+
+/** dx = rstd (g - mean(g) - xhat mean(g xhat)), g = dy w, xhat = (x - mean) rstd. */
+const LAYER_NORM_BACKWARD: KernelSpec = {
+  name: 'layer_norm_backward', params: { rows: 'u32', n: 'u32', has_w: 'u32' },
+  bindings: { x: 'f32', w: 'f32', mean: 'f32', rstd: 'f32', dy: 'f32', dx: 'f32rw' },
+  code: FLOATS + wgSum('sum_g_gx', 'vec2f') + G_AT + HEAD + /* wgsl */ `
   let mu = mean[P.mean_off + r];
   let rs = rstd[P.rstd_off + r];
   var a = vec2f(0.0);
@@ -81,12 +84,7 @@ const RMS_NORM: KernelSpec = {
 const RMS_NORM_BACKWARD: KernelSpec = {
   name: 'rms_norm_backward', params: { rows: 'u32', n: 'u32', has_w: 'u32' },
   bindings: { x: 'f32', w: 'f32', rstd: 'f32', dy: 'f32', dx: 'f32rw' },
-  code: FLOATS + wgSum('wg_sum') + /* wgsl */ `
-fn g_at(o: u32, i: u32) -> f32 {
-  let g = dy[P.dy_off + o + i];
-  if (P.has_w != 0u) { return g * w[P.w_off + i]; }
-  return g;
-}` + HEAD + /* wgsl */ `
+  code: FLOATS + wgSum('wg_sum') + G_AT + HEAD + /* wgsl */ `
   let rs = rstd[P.rstd_off + r];
   var a = 0.0;
   for (var i = li; i < P.n; i += ${WG}u) { a += g_at(o, i) * x[P.x_off + o + i]; }
