@@ -21,15 +21,14 @@ interface Tile { TM: number; TN: number; TK: number }
  * 128x128 loop version ran 1.5 TFLOP/s on an H100); plain registers do not.
  */
 function gemmV4Spec(G: number, TK: number): KernelSpec {
-  const { T, W, acc, step, store } = tileCode(G);
+  const { T, W, shared, entry, acc, step, store } = tileCode(G, TK);
   const LA = (TK * T) / 256;
   return {
     name: `gemm_v4_${T}x${T}x${TK}`,
     params: GEMM_PARAMS,
     bindings: { a: 'f32', b: 'f32', c: 'f32rw' },
     code: /* wgsl */ `
-var<workgroup> As: array<vec4<f32>, ${TK * W}>;
-var<workgroup> Bs: array<vec4<f32>, ${TK * W}>;
+${shared}
 
 fn load_a(base: u32, i: u32, kk: u32) -> f32 {
   if (i >= P.m || kk >= P.k) { return 0.0; }
@@ -42,12 +41,7 @@ fn load_b(base: u32, kk: u32, j: u32) -> f32 {
   return b[base + kk * P.ldb + j];
 }
 ${STORE_ROW}
-@compute @workgroup_size(16, 16) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let row0 = wid.y * ${T}u;
-  let col0 = wid.x * ${T}u;
-  let abase = P.a_off + wid.z * P.sa;
-  let bbase = P.b_off + wid.z * P.sb;
+${entry}
   ${acc}
   for (var k0 = 0u; k0 < P.k; k0 += ${TK}u) {
     for (var r = 0u; r < ${LA}u; r++) {

@@ -15,12 +15,23 @@ export const GEMM_PARAMS: Record<string, ParamType> = {
 export interface TileCode {
   /** Tile side (64 G) and its width in vec4s. */
   T: number; W: number;
+  /** The workgroup tiles As/Bs (TK k-rows of W vec4s each). */
+  shared: string;
+  /** The opening of main: tile origin (row0, col0) and this batch's operand bases (abase, bbase). */
+  entry: string;
   /** Accumulator declarations; one k-step (kk) of loads + FMAs; the epilogue stores. */
   acc: string; step: string; store: string;
 }
 
-export function tileCode(G: number): TileCode {
+export function tileCode(G: number, TK: number): TileCode {
   const T = 64 * G, W = T / 4;
+  const shared = `var<workgroup> As: array<vec4<f32>, ${TK * W}>;\nvar<workgroup> Bs: array<vec4<f32>, ${TK * W}>;`;
+  const entry = `@compute @workgroup_size(16, 16) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
+    @builtin(local_invocation_index) li: u32) {
+  let row0 = wid.y * ${T}u;
+  let col0 = wid.x * ${T}u;
+  let abase = P.a_off + wid.z * P.sa;
+  let bbase = P.b_off + wid.z * P.sb;`;
   const groups = [...Array(G).keys()], rows = [...Array(4 * G).keys()];
   const acc = rows.map((r) => groups.map((g) => `var c${r}_${g} = vec4<f32>(0.0);`).join(' ')).join('\n  ');
   const loads = groups.map((g) => `let a${g} = As[kk * ${W}u + ${g * 16}u + lid.y]; let b${g} = Bs[kk * ${W}u + ${g * 16}u + lid.x];`);
@@ -32,7 +43,7 @@ export function tileCode(G: number): TileCode {
     const i = `row0 + ${Math.floor(r / 4) * 64}u + lid.y * 4u + ${r % 4}u`;
     return groups.map((g) => `store_row(cbase, ${i}, col0 + ${g * 64}u + lid.x * 4u, c${r}_${g});`).join(' ');
   }).join('\n  ');
-  return { T, W, acc, step: [...loads, ...fma].join('\n      '), store };
+  return { T, W, shared, entry, acc, step: [...loads, ...fma].join('\n      '), store };
 }
 
 /** WGSL: C[i, j0..j0+3] = alpha v + beta C (beta = 0 never reads C), within bounds. */

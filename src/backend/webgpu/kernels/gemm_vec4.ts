@@ -22,7 +22,7 @@ export function vec4Eligible(o: Vec4Operands): boolean {
 
 export function gemmVec4Spec(G: number): KernelSpec {
   const TK = 16;
-  const { T, W, acc, step, store } = tileCode(G);
+  const { T, W, shared, entry, acc, step, store } = tileCode(G, TK);
   const groups = [...Array(G).keys()];
   const regs = groups.map((g) => `var ra${g}: vec4<f32>; var rb${g}: vec4<f32>;`).join(' ');
   const fetch = groups.map((g) => `ra${g} = fetch_a(abase, row0, k0, li + ${g * 256}u); rb${g} = fetch_b(bbase, col0, k0, li + ${g * 256}u);`).join('\n    ');
@@ -32,8 +32,7 @@ export function gemmVec4Spec(G: number): KernelSpec {
     params: GEMM_PARAMS,
     bindings: { a: 'vec4', b: 'vec4', c: 'f32rw' },
     code: /* wgsl */ `
-var<workgroup> As: array<vec4<f32>, ${TK * W}>;
-var<workgroup> Bs: array<vec4<f32>, ${TK * W}>;
+${shared}
 
 // Element e of the A tile's ${T * 4} vec4s: along k (row-major A) or along m (transposed A).
 fn fetch_a(base: u32, row0: u32, k0: u32, e: u32) -> vec4<f32> {
@@ -67,12 +66,7 @@ fn put_b(v: vec4<f32>, e: u32) {
   for (var q = 0u; q < 4u; q++) { Bs[(kq * 4u + q) * ${W}u + j / 4u][j % 4u] = v[q]; }
 }
 ${STORE_ROW}
-@compute @workgroup_size(16, 16) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
-    @builtin(local_invocation_index) li: u32) {
-  let row0 = wid.y * ${T}u;
-  let col0 = wid.x * ${T}u;
-  let abase = P.a_off + wid.z * P.sa;
-  let bbase = P.b_off + wid.z * P.sb;
+${entry}
   ${acc}
   ${regs}
   var k0 = 0u;
