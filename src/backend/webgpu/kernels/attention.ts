@@ -110,6 +110,20 @@ export function storeRow(name: string, base: string, value: string): string {
 export const KEY_ON = /* wgsl */ `
 fn key_on(b: u32, j: u32) -> bool { return j < P.Tk && (P.masked == 0u || mask[P.mask_off + b * P.Tk + j] != 0.0); }`;
 
+/**
+ * WGSL: the opening of main for the query-row kernels (forward, dq): one thread per query row i of
+ * block i0 in head (b, h), its row clamped to ic (threads past Tq compute but never store), and
+ * the row's registers qr.
+ */
+export const QUERY_MAIN = /* wgsl */ `
+@compute @workgroup_size(BQ) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32) {
+  let b = wid.y / P.H;
+  let h = wid.y % P.H;
+  let i0 = wid.x * BQ;
+  let i = i0 + li;
+  let ic = min(i, P.Tq - 1u);
+  var qr: array<vec4f, DV>;`;
+
 /** WGSL: key/value tiles (BT keys) and key validity in workgroup memory, for the query-row kernels. */
 export const KEY_TILES = /* wgsl */ `
 var<workgroup> ks: array<vec4f, BT * DV>;
@@ -130,13 +144,7 @@ function forwardSpec(g: Geom, name: string): KernelSpec {
     params: { ...BASE_PARAMS, ...strideParams('q', 'k', 'v') },
     bindings: { q: 'f32', k: 'f32', v: 'f32', mask: 'f32', out: 'f32rw', lse: 'f32rw' },
     code: prelude(g) + loader('q') + loader('k') + loader('v') + KEY_TILES + /* wgsl */ `
-@compute @workgroup_size(BQ) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32) {
-  let b = wid.y / P.H;
-  let h = wid.y % P.H;
-  let i0 = wid.x * BQ;
-  let i = i0 + li;
-  let ic = min(i, P.Tq - 1u);
-  var qr: array<vec4f, DV>;
+${QUERY_MAIN}
   for (var c = 0u; c < DV; c++) { qr[c] = ld_q(b, ic, h, c); }
   var acc: array<vec4f, DV>;
   var m = NEG;

@@ -12,7 +12,7 @@
 import type { AttnShape, BTHD } from '../../backend.js';
 import { grid, LINEAR_WG, threadMain, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
 import {
-  BASE_PARAMS, baseValues, cached, checkOutputs, dense, geom, KEY_ON, KEY_TILES, loader, prelude, rowGrid, storeRow,
+  BASE_PARAMS, baseValues, cached, checkOutputs, dense, geom, KEY_ON, KEY_TILES, loader, prelude, QUERY_MAIN, rowGrid, storeRow,
   strideParams, type Geom,
 } from './attention.js';
 
@@ -46,13 +46,7 @@ function dqSpec(g: Geom, name: string): KernelSpec {
     name, params: { ...BASE_PARAMS, ...strideParams('q', 'k', 'v', 'dout', 'o') },
     bindings: { q: 'f32', k: 'f32', v: 'f32', mask: 'f32', dout: 'f32', lse: 'f32', delta: 'f32', dq: 'f32rw' },
     code: prelude(g) + loader('q') + loader('k') + loader('v') + loader('dout') + KEY_TILES + /* wgsl */ `
-@compute @workgroup_size(BQ) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32) {
-  let b = wid.y / P.H;
-  let h = wid.y % P.H;
-  let i0 = wid.x * BQ;
-  let i = i0 + li;
-  let ic = min(i, P.Tq - 1u);
-  var qr: array<vec4f, DV>;
+${QUERY_MAIN}
   var gr: array<vec4f, DV>;
   for (var c = 0u; c < DV; c++) { qr[c] = ld_q(b, ic, h, c); gr[c] = ld_dout(b, ic, h, c); }
   let L = lse[P.lse_off + wid.y * P.Tq + ic];
