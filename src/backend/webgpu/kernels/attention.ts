@@ -11,6 +11,7 @@
  * A row with no visible key writes zeros and lse = -inf. Masked scores use the finite sentinel
  * NEG instead of -inf (WGSL has no infinity literals and may assume finite values).
  */
+import { FLOAT_BITS } from './wgsl_math.js';
 import type { AttnShape, BTHD } from '../../backend.js';
 import type { GArr, GpuRuntime, Kernel, KernelSpec, ParamType } from '../runtime.js';
 
@@ -64,7 +65,7 @@ export const dense = (T: number, H: number, D: number) => ({ sB: T * H * D, sT: 
  * lse validity test (by bits: -inf lse marks a row with no visible key).
  */
 export function prelude(g: Geom): string {
-  return /* wgsl */ `
+  return FLOAT_BITS + /* wgsl */ `
 const D = ${g.D}u;
 const DV = ${g.DV}u;
 const BQ = ${BQ}u;
@@ -81,7 +82,6 @@ fn query_start(j0: u32) -> u32 {
   if (P.causal == 0u) { return 0u; }
   return u32(max(i32(j0) - P.off, 0));
 }
-fn finite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
 `;
 }
 

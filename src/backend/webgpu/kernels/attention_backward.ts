@@ -51,7 +51,7 @@ ${QUERY_MAIN}
   for (var c = 0u; c < DV; c++) { qr[c] = ld_q(b, ic, h, c); gr[c] = ld_dout(b, ic, h, c); }
   let L = lse[P.lse_off + wid.y * P.Tq + ic];
   let di = delta[P.delta_off + wid.y * P.Tq + ic];
-  let row_on = i < P.Tq && finite(L);
+  let row_on = i < P.Tq && is_finite(L);
   var acc: array<vec4f, DV>;
   let kend = key_end(i0);
   for (var j0 = 0u; j0 < kend; j0 += BT) {
@@ -99,7 +99,7 @@ fn load_queries(b: u32, h: u32, bh: u32, i0: u32, li: u32) {
     let i = i0 + e;
     let L = lse[P.lse_off + bh * P.Tq + min(i, P.Tq - 1u)];
     ls[e] = L;
-    qon[e] = u32(i < P.Tq && finite(L));
+    qon[e] = u32(i < P.Tq && is_finite(L));
     ${dk ? 'dl[e] = delta[P.delta_off + bh * P.Tq + min(i, P.Tq - 1u)];' : ''}
   }
 }

@@ -20,7 +20,7 @@ fn unary_f(op: u32, x: f32) -> f32 {
     case 2u: { return m_log(x); }
     case 3u: { return m_sqrt(x); }
     case 4u: { return m_tanh(x); }
-    case 5u: { if (m_nan(x)) { return x; } return select(0.0, x, x > 0.0); }
+    case 5u: { if (is_nan(x)) { return x; } return select(0.0, x, x > 0.0); }
     case 6u: { return 0.5 * x * (1.0 + m_tanh(GELU_C * (x + GELU_A * x * x * x))); }
     case 7u: { return x * m_sigmoid(x); }
     case 8u: { return m_sigmoid(x); }

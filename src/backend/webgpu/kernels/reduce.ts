@@ -8,6 +8,7 @@
  * their argmax) a second pass of the same kernel reduces. Max keeps the first NaN, else the first
  * largest value.
  */
+import { FLOAT_BITS } from './wgsl_math.js';
 import { unaliased } from '../alias.js';
 import { grid, LINEAR_WG, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
 
@@ -17,13 +18,7 @@ export const WG = 256;
  * NaN / inf tests on the bits (a compiler may fold x != x away) and exp with exp(-inf) = 0 exactly.
  * inf/NaN come from bits through a var: a const-expression may not evaluate to them.
  */
-export const FLOATS = /* wgsl */ `
-fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
-fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
-fn from_bits(b: u32) -> f32 { var v = b; return bitcast<f32>(v); }
-fn ninf() -> f32 { return from_bits(0xff800000u); }
-fn pinf() -> f32 { return from_bits(0x7f800000u); }
-fn nanf() -> f32 { return from_bits(0x7fc00000u); }
+export const FLOATS = FLOAT_BITS + /* wgsl */ `
 fn exp0(d: f32) -> f32 { return select(exp(d), 0.0, d == ninf()); }
 ${LINEAR_WG}
 `;

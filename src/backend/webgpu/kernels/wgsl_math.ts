@@ -5,18 +5,26 @@
  * single precision), about 1 ULP, and give IEEE results at the edges (overflow to inf, log of a
  * negative is NaN, log(0) = -inf, NaN in, NaN out).
  */
-export const WGSL_MATH = /* wgsl */ `
-// A bit test: x != x may be folded away by compilers that assume no NaNs.
-fn m_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
-// Runtime values: WGSL rejects a constant expression that evaluates to inf or NaN.
-var<private> M_INF_BITS: u32 = 0x7f800000u;
-var<private> M_NAN_BITS: u32 = 0x7fc00000u;
-fn m_inf() -> f32 { return bitcast<f32>(M_INF_BITS); }
-fn m_qnan() -> f32 { return bitcast<f32>(M_NAN_BITS); }
+/**
+ * WGSL float classes by bits (x != x may be folded away by compilers that assume no NaNs) and the
+ * special values as runtime values (WGSL rejects a constant expression that evaluates to inf or
+ * NaN). Included once per kernel, through WGSL_MATH or reduce.ts FLOATS.
+ */
+export const FLOAT_BITS = /* wgsl */ `
+fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
+fn is_finite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
+fn from_bits(b: u32) -> f32 { var v = b; return bitcast<f32>(v); }
+fn ninf() -> f32 { return from_bits(0xff800000u); }
+fn pinf() -> f32 { return from_bits(0x7f800000u); }
+fn nanf() -> f32 { return from_bits(0x7fc00000u); }
+`;
+
+export const WGSL_MATH = FLOAT_BITS + /* wgsl */ `
 
 fn m_exp(x: f32) -> f32 {
-  if (m_nan(x)) { return x; }
-  if (x > 88.72283905206835) { return m_inf(); }
+  if (is_nan(x)) { return x; }
+  if (x > 88.72283905206835) { return pinf(); }
   if (x < -103.97208) { return 0.0; }
   let fx = floor(x * 1.44269504088896341 + 0.5);
   var r = x - fx * 0.693359375;
@@ -32,9 +40,9 @@ fn m_exp(x: f32) -> f32 {
 }
 
 fn m_log(x: f32) -> f32 {
-  if (m_nan(x) || x < 0.0) { return m_qnan(); }
-  if (x == 0.0) { return -m_inf(); }
-  if (x == m_inf()) { return x; }
+  if (is_nan(x) || x < 0.0) { return nanf(); }
+  if (x == 0.0) { return -pinf(); }
+  if (x == pinf()) { return x; }
   let fr = frexp(x);
   var m = fr.fract;
   var e = f32(fr.exp);
@@ -49,7 +57,7 @@ fn m_log(x: f32) -> f32 {
 }
 
 fn m_tanh(x: f32) -> f32 {
-  if (m_nan(x)) { return x; }
+  if (is_nan(x)) { return x; }
   let a = abs(x);
   if (a < 0.625) {
     let z = x * x;
@@ -63,7 +71,6 @@ fn m_tanh(x: f32) -> f32 {
 
 fn m_sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + m_exp(-x)); }
 
-fn m_finite(x: f32) -> bool { return abs(x) <= 0x1.fffffep+127f; }
 
 // Correctly rounded a / b and sqrt(x) (IEEE, as on the CPU): WGSL allows 2.5 ULP for division and
 // an inexact sqrt, and NVIDIA's Vulkan driver uses fast approximations. One FMA-based Newton step on
@@ -71,13 +78,13 @@ fn m_finite(x: f32) -> bool { return abs(x) <= 0x1.fffffep+127f; }
 // Only where fma is fused (HAS_FUSED_FMA, probed by the runtime): otherwise the residual is not exact.
 fn m_div(a: f32, b: f32) -> f32 {
   let q = a / b;
-  if (!HAS_FUSED_FMA || !m_finite(q) || q == 0.0 || !m_finite(b) || abs(b) < 1.17549435e-38 || abs(a) > 1.0e37) { return q; }
+  if (!HAS_FUSED_FMA || !is_finite(q) || q == 0.0 || !is_finite(b) || abs(b) < 1.17549435e-38 || abs(a) > 1.0e37) { return q; }
   let r = fma(-q, b, a);
   return fma(r, 1.0 / b, q);
 }
 fn m_sqrt(x: f32) -> f32 {
   let s = sqrt(x);
-  if (!HAS_FUSED_FMA || !(x > 1.17549435e-38) || !m_finite(x)) { return s; }
+  if (!HAS_FUSED_FMA || !(x > 1.17549435e-38) || !is_finite(x)) { return s; }
   let r = fma(-s, s, x);
   return fma(r, 0.5 / s, s);
 }
