@@ -12,7 +12,6 @@ import { refBackend } from './ref/index.js';
 import { createSyncWebGpu } from './webgpu/sync.js';
 
 export type BackendName = 'native' | 'ref' | 'webgpu';
-export type DeviceName = 'cpu' | 'webgpu';
 let native: Backend | null = null;
 let webgpu: Backend | null = null;
 let current: Backend | null = null;
