@@ -99,7 +99,7 @@ export async function runEval(argv: string[]): Promise<void> {
     process.stderr.write('sample sheets ...\n');
     const def = { n: 4, cfg: 3, decoder: 'mix' as const, retrieve: gen.bank ? 2 : 0 };
     writeFileAtomic(`${v.samples}_text_to_image.png`, await textToImageSheet(gen, t2i.slice(0, 12), def));
-    writeFileAtomic(`${v.samples}_captions.png`, await captionSheet(gen, caps.slice(0, 16)));
+    writeFileAtomic(`${v.samples}_captions.png`, await captionSheet(gen, caps.slice(0, 16), c.captions));
     process.stderr.write(`wrote ${v.samples}_text_to_image.png and ${v.samples}_captions.png\n`);
   }
   gen.bank?.close();

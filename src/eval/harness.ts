@@ -58,7 +58,12 @@ export async function evalTextToImage(gen: Generator, pairs: readonly EvalPair[]
   };
 }
 
-export interface CaptionReport { n: number; conceptAccuracy: number; bleu4: number; ciderD: number; examples: { concept: string; caption: string }[] }
+export interface CaptionReport {
+  n: number; conceptAccuracy: number; bleu4: number; ciderD: number;
+  /** The generated caption of every image, in order. */
+  captions: string[];
+  examples: { concept: string; caption: string }[];
+}
 
 /** Caption each image (best of N by the retriever) and score against the dataset's captions. */
 export async function evalCaptioning(gen: Generator, pairs: readonly EvalPair[], settings: Partial<SampleSettings> = {}): Promise<CaptionReport> {
@@ -67,6 +72,7 @@ export async function evalCaptioning(gen: Generator, pairs: readonly EvalPair[],
   const concepts = pairs.map((p) => p.concept.replace(/^[a-z]+:/, ''));
   return {
     n: pairs.length,
+    captions: out,
     conceptAccuracy: conceptAccuracy(out, concepts),
     bleu4: bleu(out, pairs.map((p) => p.captions)).score,
     ciderD: ciderD(out, pairs.map((p) => p.captions)).score,

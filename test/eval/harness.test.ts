@@ -35,12 +35,13 @@ test('text→image and captioning evaluations give finite metrics on a tiny mode
   assert.match(t2iTable([row], 6), /\| test \| -?\d+\.\d\d ± \d+\.\d\d \| \d+\.\d{3} \| -?\d+\.\d \| \d+\.\d\d \|/);
   const c = await evalCaptioning(gen, pairs.slice(0, 3), { n: 1 });
   assert.equal(c.n, 3);
+  assert.equal(c.captions.length, 3);
   assert.ok(c.conceptAccuracy >= 0 && c.conceptAccuracy <= 1 && Number.isFinite(c.bleu4) && Number.isFinite(c.ciderD));
   const names = ablationGrid().map((g) => g.name).join('\n');
   for (const want of [/retrieve 0/, /retrieve 2/, /CFG 6/, /CD-K, N 8/, /TopP, N 4/, /mix .*N 8/, /temperature/]) assert.match(names, want);
   // Sample sheets: one row per prompt (real + n samples), captions 8 per row.
   const sheet = await decodePng(await textToImageSheet(gen, pairs.slice(0, 2), { n: 2, cfg: 3, decoder: 'topp', retrieve: 0 }));
-  const caps = await decodePng(await captionSheet(gen, pairs.slice(0, 3)));
+  const caps = await decodePng(await captionSheet(gen, pairs.slice(0, 3), c.captions));
   assert.ok(sheet.width > 2 * 128 && sheet.height > 2 * 128 && caps.width > 3 * 128, `${sheet.width}x${sheet.height}, ${caps.width}x${caps.height}`);
   assert.deepEqual(samplePairs([1, 2, 3, 4, 5], 3, 7), samplePairs([1, 2, 3, 4, 5], 3, 7));
   assert.equal(new Set(samplePairs([1, 2, 3, 4, 5], 5, 7)).size, 5);
