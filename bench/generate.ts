@@ -33,7 +33,7 @@ export function runGenerateBench(): void {
       const cfg = resolveCM3LeonConfig('small', [`vocab=${vocab.size}`]);
       lm = new CM3Leon(cfg);
       const rng = new Rng(3);
-      for (const p of lm.parameters()) for (let i = 0; i < p.size; i++) p.data[i] = 0.02 * rng.normal();
+      for (const p of lm.parameters()) for (let i = 0; i < p.size; i++) p.host[i] = 0.02 * rng.normal();
       weights = join(dir, 'small.safetensors');
       saveCheckpoint(weights, lm, { config: cfg, metadata: { vocab: JSON.stringify(vocab.config) } });
     }

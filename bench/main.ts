@@ -2,7 +2,8 @@
  * bench/main.ts — `npm run bench -- <suite>`: engine (GEMM + training step vs peers), memory
  * (RSS over 10k steps), data (dataset build time), tokenizer (encode/decode images/s) or retrieval
  * (memory bank insert/index/search at the sizes given: `npm run bench -- retrieval 100000`) or webgpu
- * (WGSL GEMM vs PyTorch's fp32 GEMM on the same machine; `-- webgpu --quick`). Run on an
+ * (WGSL GEMM vs PyTorch's fp32 GEMM on the same machine; `-- webgpu --quick`) or webgpu-step (a
+ * training step resident on the GPU vs PyTorch eager on the same config). Run on an
  * idle machine: the numbers swing 2x under load.
  */
 
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<void>> = {
   generate: async () => (await import('./generate.js')).runGenerateBench(),
   retrieval: async () => (await import('./retrieval.js')).runRetrievalBench(args),
   webgpu: async () => (await import('./webgpu.js')).runWebGpuBench(args),
+  'webgpu-step': async () => (await import('./webgpu_step.js')).runWebGpuStepBench(args),
 };
 
 const name = process.argv[2] ?? 'engine';

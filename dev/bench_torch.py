@@ -27,15 +27,17 @@ import torch.nn.functional as F
 
 
 class Block(nn.Module):
-    def __init__(self, d, heads, seq):
+    def __init__(self, d, heads, seq, cm3leon=False, sdpa=False):
         super().__init__()
         self.heads = heads
-        self.ln1 = nn.LayerNorm(d, eps=1e-5)
-        self.qkv = nn.Linear(d, 3 * d)
-        self.proj = nn.Linear(d, d)
-        self.ln2 = nn.LayerNorm(d, eps=1e-5)
-        self.fc = nn.Linear(d, 4 * d)
-        self.mlp_proj = nn.Linear(4 * d, d)
+        self.sdpa = sdpa
+        bias, affine = not cm3leon, not cm3leon
+        self.ln1 = nn.LayerNorm(d, eps=1e-5, elementwise_affine=affine)
+        self.qkv = nn.Linear(d, 3 * d, bias=bias)
+        self.proj = nn.Linear(d, d, bias=bias)
+        self.ln2 = nn.LayerNorm(d, eps=1e-5, elementwise_affine=affine)
+        self.fc = nn.Linear(d, 4 * d, bias=bias)
+        self.mlp_proj = nn.Linear(4 * d, d, bias=bias)
         self.register_buffer("mask", torch.tril(torch.ones(seq, seq, dtype=torch.bool)), persistent=False)
 
     def forward(self, x):
@@ -46,22 +48,26 @@ class Block(nn.Module):
         q = q.view(B, T, nh, hs).transpose(1, 2)
         k = k.view(B, T, nh, hs).transpose(1, 2)
         v = v.view(B, T, nh, hs).transpose(1, 2)
-        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hs))
-        att = att.masked_fill(~self.mask[:T, :T], float("-inf"))
-        att = F.softmax(att, dim=-1)
-        y = (att @ v).transpose(1, 2).contiguous().view(B, T, D)
+        if self.sdpa:
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        else:
+            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hs))
+            att = att.masked_fill(~self.mask[:T, :T], float("-inf"))
+            att = F.softmax(att, dim=-1)
+            y = att @ v
+        y = y.transpose(1, 2).contiguous().view(B, T, D)
         x = x + self.proj(y)
         x = x + self.mlp_proj(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))
         return x
 
 
 class GPT(nn.Module):
-    def __init__(self, vocab, seq, d, heads, layers):
+    def __init__(self, vocab, seq, d, heads, layers, cm3leon=False, sdpa=False):
         super().__init__()
         self.wte = nn.Embedding(vocab, d)
         self.wpe = nn.Embedding(seq, d)
-        self.h = nn.ModuleList([Block(d, heads, seq) for _ in range(layers)])
-        self.ln_f = nn.LayerNorm(d, eps=1e-5)
+        self.h = nn.ModuleList([Block(d, heads, seq, cm3leon, sdpa) for _ in range(layers)])
+        self.ln_f = nn.LayerNorm(d, eps=1e-5, elementwise_affine=not cm3leon)
         self.lm_head = nn.Linear(d, vocab, bias=False)
         for name, p in self.named_parameters():
             if name.startswith("ln") or ".ln" in name:
@@ -88,15 +94,23 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--arch", choices=["gpt", "cm3leon"], default="gpt",
+                    help="cm3leon: no biases, LayerNorms without affine (the CM3Leon block)")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (fp32; TF32 stays off)")
+    ap.add_argument("--sdpa", action="store_true", help="fused scaled_dot_product_attention instead of matmul + softmax")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    model = GPT(args.vocab, args.seq, args.d, args.heads, args.layers)
+    dev = torch.device(args.device)
+    if dev.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    model = GPT(args.vocab, args.seq, args.d, args.heads, args.layers, args.arch == "cm3leon", args.sdpa).to(dev)
     params = list(model.parameters())
     opt = torch.optim.AdamW(params, lr=3e-4, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1)
-    ids = torch.randint(0, args.vocab, (args.batch, args.seq))
-    targets = torch.randint(0, args.vocab, (args.batch, args.seq))
+    ids = torch.randint(0, args.vocab, (args.batch, args.seq)).to(dev)
+    targets = torch.randint(0, args.vocab, (args.batch, args.seq)).to(dev)
 
     def step():
         logits = model(ids)
@@ -121,6 +135,9 @@ def main():
         "peer": "pytorch",
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
+        "device": torch.cuda.get_device_name(0) if dev.type == "cuda" else "cpu",
+        "arch": args.arch,
+        "sdpa": args.sdpa,
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "step_ms_median": med * 1000.0,
         "tokens_per_s": args.batch * args.seq / med,

@@ -53,8 +53,9 @@ Options for demo:
 
 Global options:
   --device NAME      cpu (default) or webgpu (the WGSL kernels through Dawn: a GPU, or Mesa's
-                     llvmpipe without one; today every op copies its operands to the device and
-                     back, so it is a correctness path, not yet a fast one)
+                     llvmpipe without one). \`train\` keeps the model and every step on the GPU;
+                     other commands still copy each op's operands to the device and back (a
+                     correctness path, not yet a fast one)
   --backend NAME     (demo, info) native (C++/OpenBLAS, default when built), ref (plain
                      TypeScript) or webgpu
   -h, --help         show help

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, parseOverrides } from '../config/config.js';
 import { LM_DATA_DEFAULTS, type LmDataConfig } from '../lm/batches.js';
 import { loadCorpus, MAX_CAPTION_TOKENS, prepareCorpus, saveCorpus, type Corpus } from '../lm/corpus.js';
+import { getBackend, setDevice } from '../backend/index.js';
 import { NonFiniteLossError, trainLm } from '../lm/train.js';
 import { CM3LEON_PRESETS, resolveCM3LeonConfig } from '../model/cm3leon_presets.js';
 import { loadPairs, RETRIEVER_SPLITS } from '../retrieval/data.js';
@@ -110,14 +111,18 @@ export async function runTrain(argv: string[]): Promise<void> {
     if (it.config.codebookSize !== vocab.config.imageCodes || it.tokensPerImage !== vocab.imageTokens) fail('the image tokenizer does not match the vocabulary');
     return { text, image: it, retriever: Retriever.load(defaultRetrieverPath(), text) };
   };
+  // --device webgpu: the model and every training step live on the GPU (resident tensors); the
+  // host-side preparation (corpus, retrieval) stays on the CPU kernels.
+  const device = getBackend().name === 'webgpu' ? 'webgpu' : 'cpu';
+  if (device === 'webgpu') setDevice('cpu');
   const corpus = await corpusFor(join(v.out, 'corpus_train.safetensors'), v.data, RETRIEVER_SPLITS.train, tools);
   const evalCorpus = await corpusFor(join(v.out, 'corpus_eval.safetensors'), v.data, "split = 'heldout-concept'", tools, corpus);
   const steps = int(v.steps, 3000, 'steps');
   const bar = new Progress(steps, 'train', 10);
   let last = '', first = true;
   try {
-    trainLm({
-      model, data, vocab, corpus, evalCorpus, out: v.out, steps, batch: int(v.batch, 8, 'batch'), accumulate: int(v.accumulate, 1, 'accumulate'),
+    await trainLm({
+      device, model, data, vocab, corpus, evalCorpus, out: v.out, steps, batch: int(v.batch, 8, 'batch'), accumulate: int(v.accumulate, 1, 'accumulate'),
       lr: v.lr === undefined ? 6e-4 : Number(v.lr), warmup: int(v.warmup, 200, 'warmup', 0), minLrRatio: 0.1, weightDecay: 0.1, clip: 1,
       evalEvery: int(v['eval-every'], 250, 'eval-every'), evalDocs: int(v['eval-docs'], 256, 'eval-docs'), seed: int(v.seed, 1, 'seed', 0),
       resume: v.resume, stopAfter: v['stop-after'] === undefined ? undefined : int(v['stop-after'], 1, 'stop-after'),

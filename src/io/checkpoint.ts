@@ -6,7 +6,7 @@
  */
 import type { Module } from '../nn/module.js';
 import type { AdamW } from '../optim/adamw.js';
-import { tensor, type Tensor } from '../tensor/index.js';
+import { tensor, Tensor } from '../tensor/index.js';
 import {
   bf16ToF32, f32ToBf16, readSafetensors, SafetensorsError, writeSafetensors, type SafeEntry,
 } from './safetensors.js';
@@ -29,15 +29,33 @@ function entry(t: Tensor, dtype: 'f32' | 'bf16'): SafeEntry {
   return dtype === 'bf16' ? { dtype: 'BF16', shape: [...t.shape], data: f32ToBf16(f) } : { dtype: 'F32', shape: [...t.shape], data: f };
 }
 
-export function saveCheckpoint(path: string, model: Module, o: SaveOpts = {}): void {
+/** The tensors a checkpoint stores, with the dtype each is written in. */
+function checkpointTensors(model: Module, o: SaveOpts): [string, Tensor, 'f32' | 'bf16'][] {
+  const out: [string, Tensor, 'f32' | 'bf16'][] = [];
+  for (const [name, p] of model.namedParameters()) out.push([name, p, o.dtype ?? 'f32']);
+  if (o.optimizer) for (const [name, t] of o.optimizer.stateTensors()) out.push([`optim.${name}`, t, 'f32']);
+  return out;
+}
+
+function writeCheckpoint(path: string, list: [string, Tensor, 'f32' | 'bf16'][], o: SaveOpts): void {
   const tensors = new Map<string, SafeEntry>();
-  for (const [name, p] of model.namedParameters()) tensors.set(name, entry(p, o.dtype ?? 'f32'));
-  if (o.optimizer) for (const [name, t] of o.optimizer.stateTensors()) tensors.set(`optim.${name}`, entry(t, 'f32'));
+  for (const [name, t, dtype] of list) tensors.set(name, entry(t, dtype));
   const metadata: Record<string, string> = { ...o.metadata, format: CHECKPOINT_FORMAT };
   if (o.config !== undefined) metadata.config = JSON.stringify(o.config);
   if (o.step !== undefined) metadata.step = String(o.step);
   if (o.optimizer) metadata.optimizer_step = String(o.optimizer.stepCount);
   writeSafetensors(path, tensors, metadata);
+}
+
+export function saveCheckpoint(path: string, model: Module, o: SaveOpts = {}): void {
+  writeCheckpoint(path, checkpointTensors(model, o), o);
+}
+
+/** saveCheckpoint for a model (and optimizer) on the host or a GPU: device tensors are read back first. */
+export async function saveCheckpointAsync(path: string, model: Module, o: SaveOpts = {}): Promise<void> {
+  const list = checkpointTensors(model, o);
+  for (const item of list) if (item[1].onDevice) item[1] = new Tensor(await item[1].read(), item[1].dtype, item[1].shape);
+  writeCheckpoint(path, list, o);
 }
 
 export function entryToTensor(e: SafeEntry): Tensor {

@@ -4,17 +4,18 @@
  * loss.svg, atomic checkpoints (weights + AdamW state + step + seed; the data position and every
  * random choice are functions of (seed, step), so `resume` replays the uninterrupted run exactly).
  * A NaN/Inf loss stops the run before the optimizer step; the last checkpoint stays the last good one.
+ * On `device: 'webgpu'` everything stays on the GPU (tensor/device.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
-import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { loadCheckpoint, saveCheckpointAsync } from '../io/checkpoint.js';
 import { plotJsonl } from '../io/plot.js';
 import { CM3Leon, type CM3LeonConfig } from '../model/cm3leon.js';
 import { AdamW } from '../optim/adamw.js';
-import { clipGradNorm } from '../optim/clip.js';
+import { clipGradNormAsync } from '../optim/clip.js';
 import { learningRate } from '../optim/schedule.js';
-import { affine, backward, noGrad, tidy } from '../tensor/index.js';
+import { activeDevice, affine, backward, noGrad, openDevice, tidy, tokenNll, useDevice } from '../tensor/index.js';
 import type { Vocab } from '../tokenizer/vocab.js';
 import { evalRows, rowTensors, trainingBatch, type LmDataConfig } from './batches.js';
 import type { Corpus } from './corpus.js';
@@ -42,28 +43,36 @@ export interface LmTrainOptions {
   /** Stop (as if killed) after this many steps of this call — for tests and time-boxed sessions. */
   stopAfter?: number;
   onLog?: (row: Record<string, number>) => void;
+  /** Where the model and every step live: 'cpu' (default) or 'webgpu' (tensors resident on the GPU). */
+  device?: 'cpu' | 'webgpu';
 }
 
 export class NonFiniteLossError extends Error {}
 
-/** Held-out loss of image-code targets and of text targets (weights as built, split by modality). */
-export function evaluateLm(model: CM3Leon, rows: ReturnType<typeof evalRows>, vocab: Vocab, batch: number): { text: number; image: number; all: number } {
+/**
+ * Held-out loss of image-code targets and of text targets (weights as built, split by modality).
+ * On a GPU the per-token losses are computed there and only they are read back.
+ */
+export async function evaluateLm(model: CM3Leon, rows: ReturnType<typeof evalRows>, vocab: Vocab, batch: number): Promise<{ text: number; image: number; all: number }> {
   const sums = { text: [0, 0], image: [0, 0], all: [0, 0] };
-  noGrad(() => {
-    for (let i = 0; i < rows.length; i += batch) {
-      tidy(() => {
-        const chunk = rows.slice(i, i + batch), t = rowTensors(chunk);
-        const losses = model.tokenLosses(t.ids, t.targets);
-        const tg = t.targets.data, w = t.weights.data;
-        for (let k = 0; k < losses.length; k++) {
-          if (w[k] === 0 || Number.isNaN(losses[k])) continue;
-          const key = vocab.isImage(tg[k]) ? 'image' : vocab.isText(tg[k]) ? 'text' : null;
-          if (key) { sums[key][0] += losses[k]; sums[key][1]++; }
-          sums.all[0] += losses[k]; sums.all[1]++;
-        }
-      });
+  for (let i = 0; i < rows.length; i += batch) {
+    const chunk = rows.slice(i, i + batch);
+    const tg = chunk.flatMap((r) => Array.from(r.targets)), w = chunk.flatMap((r) => Array.from(r.weights));
+    let losses: ArrayLike<number>;
+    if (activeDevice()) {
+      const nll = noGrad(() => tidy(() => { const t = rowTensors(chunk); return tokenNll(model.forward(t.ids), t.targets); }));
+      losses = await nll.read();
+      nll.dispose();
+    } else {
+      losses = noGrad(() => tidy(() => { const t = rowTensors(chunk); return model.tokenLosses(t.ids, t.targets); }));
     }
-  });
+    for (let k = 0; k < losses.length; k++) {
+      if (w[k] === 0 || tg[k] === -100 || Number.isNaN(losses[k])) continue;
+      const key = vocab.isImage(tg[k]) ? 'image' : vocab.isText(tg[k]) ? 'text' : null;
+      if (key) { sums[key][0] += losses[k]; sums[key][1]++; }
+      sums.all[0] += losses[k]; sums.all[1]++;
+    }
+  }
   const avg = (s: number[]) => (s[1] ? s[0] / s[1] : Number.NaN);
   return { text: avg(sums.text), image: avg(sums.image), all: avg(sums.all) };
 }
@@ -75,9 +84,24 @@ function truncateLog(log: string, step: number): void {
   writeFileAtomic(log, Buffer.from(keep.map((l) => `${l}\n`).join(''), 'utf8'));
 }
 
-export function trainLm(o: LmTrainOptions): CM3Leon {
+/**
+ * Train (or resume) a CM3Leon. With `device: 'webgpu'` the model, optimizer state and every step
+ * live on the GPU; the host waits for it once per step (loss and gradient norm) and at checkpoints.
+ */
+export async function trainLm(o: LmTrainOptions): Promise<CM3Leon> {
   if (o.model.vocab !== o.vocab.size) throw new RangeError(`model vocab ${o.model.vocab} != tokenizer vocabulary ${o.vocab.size}`);
   if (o.data.contextLength > o.model.contextLength) throw new RangeError(`data contextLength ${o.data.contextLength} > model contextLength ${o.model.contextLength}`);
+  const rt = o.device === 'webgpu' ? await openDevice() : null;
+  const prev = activeDevice();
+  useDevice(rt);
+  try {
+    return await trainOn(o);
+  } finally {
+    useDevice(prev);
+  }
+}
+
+async function trainOn(o: LmTrainOptions): Promise<CM3Leon> {
   const model = new CM3Leon(o.model);
   const opt = new AdamW(model.namedParameters(), { lr: o.lr, betas: [0.9, 0.98], weightDecay: o.weightDecay, decay: (n, p) => p.ndim >= 2 && n !== 'wpe.weight' });
   mkdirSync(o.out, { recursive: true });
@@ -92,7 +116,7 @@ export function trainLm(o: LmTrainOptions): CM3Leon {
     writeFileSync(log, '');
   }
   const rowsEval = o.evalCorpus ? evalRows(o.evalCorpus, o.corpus, o.vocab, o.data, o.evalDocs) : [];
-  const save = (step: number) => saveCheckpoint(ckpt, model, {
+  const save = (step: number) => saveCheckpointAsync(ckpt, model, {
     optimizer: opt, config: o.model, step, metadata: { seed: String(o.seed), data: JSON.stringify(o.data), vocab: JSON.stringify(o.vocab.config), ...o.corpus.meta },
   });
   const end = Math.min(o.steps, o.stopAfter !== undefined ? start + o.stopAfter : o.steps);
@@ -102,29 +126,31 @@ export function trainLm(o: LmTrainOptions): CM3Leon {
     for (let a = 0; a < o.accumulate; a++) {
       const rows = trainingBatch(o.corpus, o.vocab, o.data, o.seed, step * o.accumulate + a, o.batch);
       tokens += rows.length * o.data.contextLength;
-      const l = tidy(() => {
+      const loss = tidy(() => {
         const t = rowTensors(rows);
-        const loss = model.loss(t.ids, t.targets, t.weights);
-        backward(o.accumulate > 1 ? affine(loss, 1 / o.accumulate) : loss);
-        return loss.item();
+        const l = model.loss(t.ids, t.targets, t.weights);
+        backward(o.accumulate > 1 ? affine(l, 1 / o.accumulate) : l);
+        return l;
       });
+      const l = (await loss.read())[0];
+      loss.dispose();
       if (!Number.isFinite(l)) {
         opt.zeroGrad();
         throw new NonFiniteLossError(`loss is ${l} at step ${step + 1}; stopped before the update. The last good checkpoint (step ${start}${start ? '' : ', none written'}) is ${ckpt}`);
       }
       lossSum += l / o.accumulate;
     }
-    const gradNorm = clipGradNorm(model.parameters(), o.clip);
+    const gradNorm = await clipGradNormAsync(model.parameters(), o.clip);
     const lr = learningRate(step, { peak: o.lr, warmup: o.warmup, total: o.steps, min: o.lr * o.minLrRatio });
     opt.step(lr);
     opt.zeroGrad();
     const row: Record<string, number> = { step: step + 1, loss: lossSum, lr, grad_norm: gradNorm, tokens_per_s: tokens / ((performance.now() - t0) / 1000) };
     if ((step + 1) % o.evalEvery === 0 || step + 1 === end) {
       if (rowsEval.length) {
-        const e = evaluateLm(model, rowsEval, o.vocab, o.batch);
+        const e = await evaluateLm(model, rowsEval, o.vocab, o.batch);
         Object.assign(row, { eval_loss: e.all, eval_text: e.text, eval_image: e.image });
       }
-      save(step + 1);
+      await save(step + 1);
     }
     appendFileSync(log, `${JSON.stringify(row)}\n`);
     if (row.eval_loss !== undefined || step + 1 === end) {

@@ -125,7 +125,7 @@ export class CM3Leon extends Module {
       }
     }
     for (let b = 0; b < B; b++) {
-      for (let j = 0; j < t; j++) cache.mask.data[b * cache.capacity + start + j] = !keep || keep[b * t + j] !== 0 ? 1 : 0;
+      for (let j = 0; j < t; j++) cache.mask.host[b * cache.capacity + start + j] = !keep || keep[b * t + j] !== 0 ? 1 : 0;
     }
     const logits = noGrad(() => tidy(() => {
       const keyMask = padded ? contiguous(slice(cache.mask, 1, 0, start + t)) : null;
@@ -144,6 +144,8 @@ export class CM3Leon extends Module {
     if (ids.ndim !== 2 || ids.dtype !== 'i32' || ids.shape[1] < 1 || (checkLength && ids.shape[1] > this.config.contextLength)) {
       throw new RangeError(`CM3Leon.${what}: ids must be (B, T) i32 with 1 <= T <= ${this.config.contextLength}, got ${ids.dtype} [${ids.shape.join(', ')}]`);
     }
+    // Ids on a GPU are checked there (the embedding gather's deferred check, thrown at the next read).
+    if (ids.onDevice) return;
     const v = ids.flat(), V = this.config.vocab;
     for (let i = 0; i < v.length; i++) {
       if (v[i] < 0 || v[i] >= V) throw new RangeError(`CM3Leon.${what}: token id ${v[i]} outside the vocabulary [0, ${V})`);

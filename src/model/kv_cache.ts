@@ -71,12 +71,12 @@ export class KVCache {
     const row = this.capacity * this.shape.heads * this.shape.headDim, used = this.length * this.shape.heads * this.shape.headDim;
     for (let l = 0; l < this.layers.length; l++) {
       for (const key of ['k', 'v'] as const) {
-        const src = this.layers[l][key].data, dst = out.layers[l][key].data;
+        const src = this.layers[l][key].host, dst = out.layers[l][key].host;
         rows.forEach((r, i) => dst.set(src.subarray(r * row, r * row + used), i * row));
       }
     }
     rows.forEach((r, i) => {
-      out.mask.data.set(this.mask.data.subarray(r * this.capacity, r * this.capacity + this.length), i * this.capacity);
+      out.mask.host.set(this.mask.host.subarray(r * this.capacity, r * this.capacity + this.length), i * this.capacity);
       out.positions[i] = this.positions[r];
     });
     out.length = this.length;

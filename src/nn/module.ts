@@ -74,7 +74,7 @@ export abstract class Module {
       if (src.shape.length !== p.shape.length || src.shape.some((d, i) => d !== p.shape[i])) {
         throw new RangeError(`loadStateDict: ${k} has shape ${fmt(src.shape)}, expected ${fmt(p.shape)}`);
       }
-      p.data.set(src.flat());
+      p.data.set(src.storage() as Float32Array);
     }
   }
 

@@ -2,9 +2,8 @@
  * optim/adamw.ts — AdamW with decoupled weight decay (PyTorch semantics), one fused kernel per
  * parameter; parameters can opt out of decay (biases, norms) through `decay`.
  */
-import { kernelsFor } from '../backend/index.js';
 import { releaseGrads } from '../nn/module.js';
-import { Tensor, zeros } from '../tensor/index.js';
+import { kernelsOf, Tensor, zeros } from '../tensor/index.js';
 
 export interface AdamWOpts {
   lr?: number;
@@ -48,7 +47,7 @@ export class AdamW {
     for (const s of this.slots) {
       const g = s.p.grad;
       if (!g) continue;
-      kernelsFor(s.p.dtype).adamw(s.p.data as Float32Array, g.flat() as Float32Array, s.m.data as Float32Array,
+      kernelsOf(s.p).adamw(s.p.data as Float32Array, g.storage() as Float32Array, s.m.data as Float32Array,
         s.v.data as Float32Array, s.p.size, lr, b1, b2, this.eps, s.decay ? this.weightDecay : 0, this.stepCount);
     }
   }
@@ -70,8 +69,8 @@ export class AdamW {
     for (const s of this.slots) {
       const m = state.get(`${s.name}.m`), v = state.get(`${s.name}.v`);
       if (!m || !v || m.size !== s.p.size || v.size !== s.p.size) throw new Error(`AdamW: missing or mis-shaped state for ${s.name}`);
-      s.m.data.set(m.flat());
-      s.v.data.set(v.flat());
+      s.m.data.set(m.storage() as Float32Array);
+      s.v.data.set(v.storage() as Float32Array);
     }
     this.stepCount = stepCount;
   }

@@ -1,22 +1,46 @@
 /**
- * optim/clip.ts — global-norm gradient clipping (as torch.nn.utils.clip_grad_norm_).
+ * optim/clip.ts — global-norm gradient clipping (as torch.nn.utils.clip_grad_norm_). Gradients on
+ * a GPU: each one's sum of squares lands in a slot of one device buffer, read back once.
  */
 import { kernelsFor } from '../backend/index.js';
+import { DeviceArray, deviceKernels } from '../tensor/device.js';
 import type { Tensor } from '../tensor/index.js';
 
-/** Scales every grad by min(1, maxNorm / (norm + 1e-6)); returns the norm before clipping. */
+function scale(params: readonly Tensor[], norm: number, maxNorm: number): void {
+  if (!Number.isFinite(norm)) return;
+  const coef = maxNorm / (norm + 1e-6);
+  if (coef >= 1) return;
+  for (const p of params) {
+    if (!p.grad) continue;
+    const d = p.grad.storage(), k = d instanceof DeviceArray ? null : kernelsFor(p.dtype);
+    if (d instanceof DeviceArray) deviceKernels(d.rt).affine(d, d, d.length, coef, 0);
+    else k!.affine(d as Float32Array, d as Float32Array, d.length, coef, 0);
+  }
+}
+
+/** Scales every grad by min(1, maxNorm / (norm + 1e-6)); returns the norm before clipping. Host grads only. */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number {
   let sq = 0;
   for (const p of params) if (p.grad) sq += kernelsFor(p.dtype).sumSquares(p.grad.flat() as Float32Array, p.grad.size);
   const norm = Math.sqrt(sq);
-  if (!Number.isFinite(norm)) return norm;
-  const coef = maxNorm / (norm + 1e-6);
-  if (coef < 1) {
-    for (const p of params) {
-      if (!p.grad) continue;
-      const d = p.grad.flat() as Float32Array;
-      kernelsFor(p.dtype).affine(d, d, d.length, coef, 0);
-    }
-  }
+  scale(params, norm, maxNorm);
+  return norm;
+}
+
+/** clipGradNorm for gradients on the host or a GPU; waits for the device once. */
+export async function clipGradNormAsync(params: readonly Tensor[], maxNorm: number): Promise<number> {
+  const grads = params.filter((p) => p.grad).map((p) => p.grad!);
+  const dev = grads.map((g) => g.storage()).filter((d): d is DeviceArray => d instanceof DeviceArray);
+  if (dev.length === 0) return clipGradNorm(params, maxNorm);
+  if (dev.length !== grads.length) throw new Error('clipGradNormAsync: gradients are split between host and device');
+  const rt = dev[0].rt, dk = deviceKernels(rt);
+  const slots = rt.alloc(dev.length);
+  dev.forEach((d, i) => dk.sumSquaresInto(d, d.length, { buf: slots.buf, off: i, len: 1 }));
+  const sq = await new DeviceArray(rt, slots.buf, 0, dev.length, false).read();
+  rt.free(slots);
+  let total = 0;
+  for (const v of sq) total += v;
+  const norm = Math.sqrt(total);
+  scale(params, norm, maxNorm);
   return norm;
 }

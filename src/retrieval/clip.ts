@@ -112,6 +112,6 @@ export class RetrieverModel extends Module {
 
   /** CLIP keeps the learned scale <= 100 (temperature >= 0.01); call after each optimizer step. */
   clampLogitScale(): void {
-    this.logitScale.data[0] = Math.min(this.logitScale.data[0], Math.log(MAX_LOGIT_SCALE));
+    this.logitScale.host[0] = Math.min(this.logitScale.host[0], Math.log(MAX_LOGIT_SCALE));
   }
 }

@@ -32,8 +32,8 @@ export function textBatchFromIds(seqs: readonly (readonly number[])[], T: number
   const ids = Tensor.empty([seqs.length, T], 'i32'), mask = Tensor.empty([seqs.length, T]);
   seqs.forEach((s, b) => {
     for (let t = 0; t < T; t++) {
-      ids.data[b * T + t] = t < s.length ? s[t] : c.textVocab;
-      mask.data[b * T + t] = t < s.length ? 1 : 0;
+      ids.host[b * T + t] = t < s.length ? s[t] : c.textVocab;
+      mask.host[b * T + t] = t < s.length ? 1 : 0;
     }
   });
   return { ids, mask };

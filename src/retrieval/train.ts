@@ -87,7 +87,7 @@ export function trainRetriever(o: RetrieverTrainOptions): RetrieverModel {
     opt.step(learningRate(step, { peak: o.lr, warmup: Math.min(300, o.steps >> 3), total: o.steps, min: o.lr / 20 }));
     opt.zeroGrad();
     model.clampLogitScale();
-    const row: Record<string, number> = { step: step + 1, loss: stats.loss, batch_acc: stats.acc, temperature: Math.exp(-model.logitScale.data[0]) };
+    const row: Record<string, number> = { step: step + 1, loss: stats.loss, batch_acc: stats.acc, temperature: Math.exp(-model.logitScale.host[0]) };
     if ((step + 1) % o.evalEvery === 0 || step + 1 === o.steps) {
       const e = evaluateRetriever(retriever, o.eval);
       Object.assign(row, { t2i_r1: e.t2i[1], t2i_r5: e.t2i[5], t2i_r10: e.t2i[10], i2t_r1: e.i2t[1], i2t_r10: e.i2t[10], t2i_concept_r10: e.t2iConcept[10] });

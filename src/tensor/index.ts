@@ -14,7 +14,7 @@ registerGradMath({
   ones,
   clone: (t: Tensor) => {
     const out = Tensor.empty(t.shape, t.dtype);
-    out.data.set(contiguous(t).flat());
+    out.data.set(contiguous(t).storage() as Float32Array);
     return out;
   },
 });
@@ -22,7 +22,9 @@ registerGradMath({
 export { Tensor, sizeOf, type Shape } from './tensor.js';
 export { backward, clearTape, isGradEnabled, noGrad, tapeLength, tidy } from './autograd.js';
 export { Rng } from './random.js';
-export { clearPool, poolStats, setPoolCap, type DType } from './storage.js';
+export { clearPool, poolStats, setPoolCap, type DType, type HostStorage, type Storage } from './storage.js';
+export { K as kernelsOf } from './functions/util.js';
+export { activeDevice, DeviceArray, onDevice, openDevice, useDevice } from './device.js';
 export * from './functions/arith.js';
 export * from './functions/attention.js';
 export * from './functions/create.js';

@@ -3,10 +3,14 @@
  * Buffers of tensors created inside tidy() (and not returned or kept) go back to a pool keyed by
  * dtype and length, so a training loop reuses the same memory every step instead of growing.
  */
-export type DType = 'f32' | 'f64' | 'i32';
-export type Storage = Float32Array | Float64Array | Int32Array;
+import { activeDevice, allocDevice, DeviceArray, freeDevice } from './device.js';
 
-const pool = new Map<string, Storage[]>();
+export type DType = 'f32' | 'f64' | 'i32';
+export type HostStorage = Float32Array | Float64Array | Int32Array;
+/** Host typed arrays, or a view of a device buffer for a tensor resident on a GPU (device.ts). */
+export type Storage = HostStorage | DeviceArray;
+
+const pool = new Map<string, HostStorage[]>();
 let pooledBytes = 0;
 /** Bytes the pool may hold (CM3LEON_POOL_MB; default 4 GiB): beyond it buffers go to the GC. */
 let poolCap = (Number(process.env.CM3LEON_POOL_MB) || 4096) * 2 ** 20;
@@ -16,12 +20,17 @@ export function setPoolCap(bytes: number): void {
   if (pooledBytes > poolCap) clearPool();
 }
 
-function makeArray(dtype: DType, n: number): Storage {
+function makeArray(dtype: DType, n: number): HostStorage {
   return dtype === 'f32' ? new Float32Array(n) : dtype === 'f64' ? new Float64Array(n) : new Int32Array(n);
 }
 
-/** A buffer of n elements; zeroed only when `zero` (pooled buffers hold stale data). */
+/**
+ * A buffer of n elements, on the active device (device.ts useDevice) for f32/i32; zeroed only when
+ * `zero` (pooled buffers hold stale data).
+ */
 export function allocStorage(dtype: DType, n: number, zero: boolean): Storage {
+  const rt = activeDevice();
+  if (rt && dtype !== 'f64') return allocDevice(rt, dtype === 'i32', n, zero);
   const list = pool.get(`${dtype}:${n}`);
   const buf = list?.pop();
   if (buf) {
@@ -33,6 +42,7 @@ export function allocStorage(dtype: DType, n: number, zero: boolean): Storage {
 }
 
 export function releaseStorage(dtype: DType, buf: Storage): void {
+  if (buf instanceof DeviceArray) { freeDevice(buf); return; }
   if (buf.length === 0 || pooledBytes + buf.byteLength > poolCap) return;
   const key = `${dtype}:${buf.length}`;
   let list = pool.get(key);

@@ -4,7 +4,8 @@
  * Ops live in functions/*; this file only knows layout, ownership and disposal.
  */
 import type { Node } from './autograd.js';
-import { allocStorage, releaseStorage, track, type DType, type Storage } from './storage.js';
+import { DeviceArray } from './device.js';
+import { allocStorage, releaseStorage, track, type DType, type HostStorage, type Storage } from './storage.js';
 
 export type Shape = readonly number[];
 
@@ -84,12 +85,24 @@ export class Tensor {
     return this;
   }
 
-  /** The elements as a flat typed array in row-major order (a subarray view when contiguous). */
-  flat(): Storage {
+  get onDevice(): boolean { return this.data instanceof DeviceArray; }
+
+  /** The host array behind a host tensor; a device tensor throws (read it with `await t.read()`). */
+  get host(): HostStorage {
+    if (this.data instanceof DeviceArray) throw new Error(deviceHint(this, 'host data'));
+    return this.data;
+  }
+
+  /**
+   * The elements' storage in row-major order for a kernel: the storage itself (or a view of it) when
+   * contiguous, host or device; a non-contiguous host tensor is gathered into a new array.
+   */
+  storage(): Storage {
     this.check();
     if (this.isContiguous()) {
       return this.offset === 0 && this.data.length === this.size ? this.data : this.data.subarray(this.offset, this.offset + this.size);
     }
+    if (this.data instanceof DeviceArray) throw new Error(`internal: ${this} is a non-contiguous device view (make it contiguous first)`);
     const out = this.dtype === 'f32' ? new Float32Array(this.size) : this.dtype === 'f64' ? new Float64Array(this.size) : new Int32Array(this.size);
     const idx = new Array<number>(this.ndim).fill(0);
     for (let i = 0; i < this.size; i++) {
@@ -101,6 +114,12 @@ export class Tensor {
     return out;
   }
 
+  /** The elements as a flat host typed array (a subarray view when contiguous); host tensors only. */
+  flat(): HostStorage {
+    if (this.data instanceof DeviceArray) throw new Error(deviceHint(this, 'flat()'));
+    return this.storage() as HostStorage;
+  }
+
   /** A copy of the elements as a plain number array (row-major). */
   toArray(): number[] {
     return Array.from(this.flat());
@@ -109,6 +128,14 @@ export class Tensor {
   item(): number {
     if (this.size !== 1) throw new RangeError(`item() needs a one-element tensor, got shape [${this.shape.join(', ')}]`);
     return this.flat()[0];
+  }
+
+  /** The elements (row-major), from the device when the tensor lives there; waits for recorded work. */
+  async read(): Promise<HostStorage> {
+    if (!(this.data instanceof DeviceArray)) return this.flat().slice();
+    this.check();
+    if (!this.isContiguous()) throw new Error(`read(): ${this} is a non-contiguous device view; read contiguous(t) instead`);
+    return (this.storage() as DeviceArray).read();
   }
 
   /** Survive the enclosing tidy() scopes (parameters, optimizer state, caches). */
@@ -136,6 +163,10 @@ export class Tensor {
   toString(): string {
     return `Tensor(${this.dtype}, [${this.shape.join(', ')}]${this.requiresGrad ? ', grad' : ''})`;
   }
+}
+
+function deviceHint(t: Tensor, what: string): string {
+  return `${what} of ${t.name || '#' + t.id} ${t}: it lives on the GPU; read it with \`await t.read()\``;
 }
 
 const EMPTY: Record<DType, Storage> = { f32: new Float32Array(0), f64: new Float64Array(0), i32: new Int32Array(0) };

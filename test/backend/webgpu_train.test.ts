@@ -1,7 +1,10 @@
 /**
  * The tiny CM3Leon pretraining run (CM3 objective, retrieval-augmented rows, AdamW, clipping) on
  * the WebGPU kernels gives the CPU's loss curve: 12 steps on each device, same seed, losses equal
- * within float32 reordering (the kernels sum in different orders; nothing else may differ).
+ * within float32 reordering (the kernels sum in different orders; nothing else may differ). Twice:
+ * through the per-op facade (CM3LEON_BACKEND=webgpu) and with the model, optimizer state and every
+ * step resident on the device (trainLm device 'webgpu', what `train --device webgpu` runs); the
+ * resident run's checkpoint, read back from the device, resumes on the CPU.
  * Skips without a WebGPU adapter (fails under CI=true, like webgpu.test.ts).
  */
 import assert from 'node:assert/strict';
@@ -9,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { getBackendByName, withBackend } from '../../src/backend/index.js';
+import { getBackend, getBackendByName, setBackend } from '../../src/backend/index.js';
 import { tryLoadNative } from '../../src/backend/native/binding.js';
 import { lmDataConfig } from '../../src/lm/batches.js';
 import { trainLm } from '../../src/lm/train.js';
@@ -31,28 +34,42 @@ after(() => {
   if (!why) (getBackendByName('webgpu') as { close?: () => void }).close?.();
 });
 
-test('tiny pretraining: the same loss curve on cpu and webgpu', { skip: why ? `no WebGPU adapter: ${why}` : false }, () => {
+test('tiny pretraining: the same loss curve on cpu and webgpu (per-op facade and resident)', { skip: why ? `no WebGPU adapter: ${why}` : false }, async () => {
   const vocab = new Vocab({ textSize: 40, imageCodes: 16, imageTokens: 4, maskSentinels: 4 });
   const train = topicCorpus(120, 1), heldout = topicCorpus(24, 2, train);
-  const run = (device: 'native' | 'ref' | 'webgpu') => withBackend(device, () => {
-    const out = join(dir, device);
-    trainLm({
-      model: resolveCM3LeonConfig('tiny', [`vocab=${vocab.size}`, 'contextLength=48']), data: lmDataConfig({ contextLength: 48 }),
-      vocab, corpus: train, evalCorpus: heldout, out, steps: 12, batch: 4, accumulate: 2, lr: 3e-3, warmup: 4, minLrRatio: 0.1,
-      weightDecay: 0.1, clip: 1, evalEvery: 6, evalDocs: 24, seed: 5,
-    });
-    return readFileSync(join(out, 'train_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
-  });
-  const cpu = run(tryLoadNative() ? 'native' : 'ref'), gpu = run('webgpu');
-  assert.equal(gpu.length, cpu.length);
-  let worst = 0;
-  cpu.forEach((c, i) => {
-    for (const k of ['loss', 'eval_text', 'eval_image'] as const) {
-      if (c[k] === undefined) continue;
-      worst = Math.max(worst, Math.abs(gpu[i][k] - c[k]) / Math.max(1, Math.abs(c[k])));
-      assert.ok(Math.abs(gpu[i][k] - c[k]) <= 1e-4 * Math.max(1, Math.abs(c[k])), `step ${c.step} ${k}: webgpu ${gpu[i][k]} vs cpu ${c[k]}`);
+  const cpuName = tryLoadNative() ? 'native' : 'ref';
+  const run = async (name: string, backend: 'native' | 'ref' | 'webgpu', device: 'cpu' | 'webgpu', more: { stopAfter?: number; resume?: boolean } = {}) => {
+    const out = join(dir, name);
+    const prev = getBackend();
+    setBackend(backend);
+    try {
+      await trainLm({
+        model: resolveCM3LeonConfig('tiny', [`vocab=${vocab.size}`, 'contextLength=48']), data: lmDataConfig({ contextLength: 48 }),
+        vocab, corpus: train, evalCorpus: heldout, out, steps: 12, batch: 4, accumulate: 2, lr: 3e-3, warmup: 4, minLrRatio: 0.1,
+        weightDecay: 0.1, clip: 1, evalEvery: 6, evalDocs: 24, seed: 5, device, ...more,
+      });
+    } finally {
+      setBackend(prev.name as 'native' | 'ref' | 'webgpu');
     }
-  });
+    return readFileSync(join(out, 'train_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+  };
+  const cpu = await run('cpu', cpuName, 'cpu'), facade = await run('facade', 'webgpu', 'cpu'), resident = await run('resident', cpuName, 'webgpu');
+  const compare = (gpu: Record<string, number>[], what: string) => {
+    assert.equal(gpu.length, cpu.length, what);
+    let worst = 0;
+    cpu.forEach((c, i) => {
+      for (const k of ['loss', 'grad_norm', 'eval_text', 'eval_image'] as const) {
+        if (c[k] === undefined) continue;
+        worst = Math.max(worst, Math.abs(gpu[i][k] - c[k]) / Math.max(1, Math.abs(c[k])));
+        assert.ok(Math.abs(gpu[i][k] - c[k]) <= 1e-4 * Math.max(1, Math.abs(c[k])), `${what} step ${c.step} ${k}: webgpu ${gpu[i][k]} vs cpu ${c[k]}`);
+      }
+    });
+    console.log(`# largest relative difference ${what} vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
+  };
+  compare(facade, 'webgpu facade');
+  compare(resident, 'webgpu resident');
   assert.ok(cpu[cpu.length - 1].loss < cpu[0].loss, 'the run learns');
-  console.log(`# largest relative loss difference webgpu vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
+  // 6 steps resident, then resume from its checkpoint on the CPU: the same curve.
+  await run('handoff', cpuName, 'webgpu', { stopAfter: 6 });
+  compare(await run('handoff', cpuName, 'cpu', { resume: true }), 'resident 6 steps + cpu resume');
 });

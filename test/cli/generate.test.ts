@@ -27,7 +27,7 @@ const vocab = new Vocab({ textSize: 4096, imageCodes: vq.codebookSize, imageToke
 const lmCfg = resolveCM3LeonConfig('tiny', [`vocab=${vocab.size}`, 'contextLength=160']);
 const files = { model: join(dir, 'lm.safetensors'), retriever: join(dir, 'r.safetensors'), tokenizer: join(dir, 'vq.safetensors') };
 const lm = new CM3Leon(lmCfg);
-for (const p of lm.parameters()) for (let i = 0; i < p.size; i++) p.data[i] = Math.sin(i * 0.37 + p.size) * 0.05; // non-trivial logits
+for (const p of lm.parameters()) for (let i = 0; i < p.size; i++) p.host[i] = Math.sin(i * 0.37 + p.size) * 0.05; // non-trivial logits
 saveCheckpoint(files.model, lm, { config: lmCfg, metadata: { vocab: JSON.stringify(vocab.config) } });
 const rc = { ...RETRIEVER_PRESETS.tiny, textVocab: 4096 };
 saveCheckpoint(files.retriever, new RetrieverModel(rc), { config: rc });

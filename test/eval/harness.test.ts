@@ -23,7 +23,7 @@ test('text→image and captioning evaluations give finite metrics on a tiny mode
   const vocab = new Vocab({ textSize: 4096, imageCodes: 64, imageTokens: 16, maskSentinels: 16 });
   const lm = new CM3Leon(resolveCM3LeonConfig('tiny', [`vocab=${vocab.size}`, 'contextLength=96']));
   const rng = new Rng(1);
-  for (const p of lm.parameters()) for (let i = 0; i < p.size; i++) p.data[i] = 0.05 * rng.normal();
+  for (const p of lm.parameters()) for (let i = 0; i < p.size; i++) p.host[i] = 0.05 * rng.normal();
   const retriever = new Retriever(new RetrieverModel({ ...RETRIEVER_PRESETS.tiny, textVocab: 4096 }), text, 'test');
   const gen = new Generator(lm, vocab.config, text, vq, retriever, null, 'tiny');
   const pairs = Array.from({ length: 6 }, (_, i) => ({

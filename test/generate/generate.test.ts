@@ -26,7 +26,7 @@ const { eos, brk } = vocab, I = (c: number) => vocab.image(c);
 /** Every parameter random (the paper init's zero head would make all logits uniform). */
 function randomModel(seed = 3): CM3Leon {
   const m = new CM3Leon(cfg), rng = new Rng(seed);
-  for (const p of m.parameters()) for (let i = 0; i < p.size; i++) p.data[i] = 0.25 * rng.normal();
+  for (const p of m.parameters()) for (let i = 0; i < p.size; i++) p.host[i] = 0.25 * rng.normal();
   return m;
 }
 const model = randomModel();

@@ -64,7 +64,7 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** An f64 leaf tensor of N(0, 1) values, mapped elementwise by `map`, with requiresGrad set. */
 export function leaf(shape: Shape, seed: number, map?: (v: number, i: number) => number): Tensor {
   const t = randn(shape, { rng: new Rng(seed), dtype: 'f64' });
-  if (map) for (let i = 0; i < t.data.length; i++) t.data[i] = map(t.data[i], i);
+  if (map) for (let i = 0; i < t.host.length; i++) t.host[i] = map(t.host[i], i);
   t.requiresGrad = true;
   return t;
 }
@@ -82,14 +82,14 @@ export function distinctLeaf(shape: Shape, seed: number, spacing = 0.05): Tensor
   const rng = new Rng(seed + 1);
   const perm = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) { const j = rng.int(i + 1); [perm[i], perm[j]] = [perm[j], perm[i]]; }
-  for (let i = 0; i < n; i++) t.data[i] = (perm[i] - n / 2) * spacing;
+  for (let i = 0; i < n; i++) t.host[i] = (perm[i] - n / 2) * spacing;
   return t;
 }
 
 /** A constant f64 tensor (no grad). */
 export function constant(shape: number[], seed: number, map?: (v: number, i: number) => number): Tensor {
   const t = randn(shape, { rng: new Rng(seed), dtype: 'f64' });
-  if (map) for (let i = 0; i < t.data.length; i++) t.data[i] = map(t.data[i], i);
+  if (map) for (let i = 0; i < t.host.length; i++) t.host[i] = map(t.host[i], i);
   return t;
 }
 
@@ -147,12 +147,12 @@ export function gradcheckResult(fn: () => Outputs, inputs: readonly Tensor[], op
   const numeric = inputs.map((x) => {
     const g = new Float64Array(x.size);
     for (let i = 0; i < x.size; i++) {
-      const orig = x.data[i];
-      x.data[i] = orig + h;
+      const orig = x.host[i];
+      x.host[i] = orig + h;
       const lp = lossAt();
-      x.data[i] = orig - h;
+      x.host[i] = orig - h;
       const lm = lossAt();
-      x.data[i] = orig;
+      x.host[i] = orig;
       g[i] = (lp - lm) / (2 * h);
     }
     return g;

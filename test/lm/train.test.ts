@@ -57,28 +57,28 @@ test('training batches depend only on (seed, step), fill the context and never r
   assert.ok(rows.length >= 12);
 });
 
-test('resume replays the uninterrupted run exactly, also after a kill that logged past the checkpoint', () => {
+test('resume replays the uninterrupted run exactly, also after a kill that logged past the checkpoint', async () => {
   const full = join(dir, 'full'), split = join(dir, 'split');
-  trainLm(opts(full));
-  trainLm(opts(split, { stopAfter: 10 }));
+  await trainLm(opts(full));
+  await trainLm(opts(split, { stopAfter: 10 }));
   appendFileSync(join(split, 'train_log.jsonl'), `${JSON.stringify({ step: 11, loss: 123 })}\n`); // a killed run's extra row
-  trainLm(opts(split, { resume: true }));
+  await trainLm(opts(split, { resume: true }));
   const a = losses(full), b = losses(split);
   assert.equal(b.length, 20);
   assert.deepEqual(b.map((r) => r.loss), a.map((r) => r.loss));
   assert.ok(a[19].loss < a[0].loss, `loss ${a[0].loss} -> ${a[19].loss}`);
   for (const k of ['eval_text', 'eval_image']) assert.ok(Number.isFinite(a[19][k]), `${k} = ${a[19][k]}`);
-  assert.throws(() => trainLm(opts(split, { resume: true, seed: 6, steps: 25 })), /trained with seed 5/);
+  await assert.rejects(() => trainLm(opts(split, { resume: true, seed: 6, steps: 25 })), /trained with seed 5/);
 });
 
-test('a NaN loss stops the run with a clear message and keeps the last good checkpoint', () => {
+test('a NaN loss stops the run with a clear message and keeps the last good checkpoint', async () => {
   const out = join(dir, 'nan');
-  trainLm(opts(out, { steps: 10 }));
+  await trainLm(opts(out, { steps: 10 }));
   const ckpt = join(out, 'model.safetensors'), f = readSafetensors(ckpt);
   const w = f.tensors.get('wte.weight')!;
   (w.data as Float32Array).fill(Number.NaN);
   writeSafetensors(ckpt, f.tensors, f.metadata);
   const before = readFileSync(ckpt);
-  assert.throws(() => trainLm(opts(out, { steps: 20, resume: true })), (e: Error) => e instanceof NonFiniteLossError && /loss is NaN at step 11.*last good checkpoint \(step 10\)/.test(e.message));
+  await assert.rejects(() => trainLm(opts(out, { steps: 20, resume: true })), (e: Error) => e instanceof NonFiniteLossError && /loss is NaN at step 11.*last good checkpoint \(step 10\)/.test(e.message));
   assert.deepEqual(readFileSync(ckpt), before);
 });

@@ -19,7 +19,7 @@ const V = tinyCfg.vocab;
 /** A tiny model with every parameter random (the paper init is mostly zero, which would hide bugs). */
 function randomModel(seed = 3): CM3Leon {
   const m = new CM3Leon(tinyCfg), rng = new Rng(seed);
-  for (const p of m.parameters()) for (let i = 0; i < p.size; i++) p.data[i] = 0.25 * rng.normal();
+  for (const p of m.parameters()) for (let i = 0; i < p.size; i++) p.host[i] = 0.25 * rng.normal();
   return m;
 }
 

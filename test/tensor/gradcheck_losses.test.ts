@@ -41,7 +41,7 @@ test('gradcheck mse and l1', () => {
   const noise = constant([3, 4], 128, awayFromZero(0.1));
   const c = leaf([3, 4], 129);
   const d = leaf([3, 4], 130);
-  for (let i = 0; i < d.data.length; i++) d.data[i] = c.data[i] + noise.data[i];
+  for (let i = 0; i < d.host.length; i++) d.host[i] = c.host[i] + noise.host[i];
   gradcheck('l1', () => l1(c, d), [c, d]);
 });
 
@@ -89,7 +89,7 @@ test('gradcheck vectorQuantize', () => {
   const pick = [2, 0, 2, 3, 1, 2];
   const xv: number[] = [];
   const noise = new Rng(137);
-  for (const c of pick) for (let d = 0; d < Dv; d++) xv.push(codebook.data[c * Dv + d] + 0.1 * noise.normal());
+  for (const c of pick) for (let d = 0; d < Dv; d++) xv.push(codebook.host[c * Dv + d] + 0.1 * noise.normal());
   const x = tensor(xv, [2, 3, Dv], 'f64');
   const vq = noGrad(() => vectorQuantize(x, codebook));
   assert.deepEqual(vq.indices.toArray(), pick);

@@ -9,16 +9,21 @@ import { attention, attentionBackward } from './kernels/attention.js';
 import { affine, binary, copy, unary, unaryBackward } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
 import { gemm } from './kernels/gemm.js';
-import { crossEntropy, crossEntropyBackward } from './kernels/loss.js';
+import { crossEntropy, crossEntropyBackward, crossEntropyMean } from './kernels/loss.js';
 import { layerNorm, layerNormBackward, rmsNorm, rmsNormBackward } from './kernels/norm.js';
 import { adamw, vqNearest } from './kernels/optim.js';
 import { reduce, sumSquaresInto } from './kernels/reduce.js';
 import { softmax, softmaxBackward } from './kernels/softmax.js';
 import type { GArr, GpuRuntime } from './runtime.js';
 
-export type DeviceKernels = Omit<Backend<GArr, GArr>, 'sumSquares'> & {
+export type DeviceKernels = Omit<Backend<GArr, GArr>, 'sumSquares' | 'crossEntropyBackward'> & {
   /** out[0] = sum of x[i]^2 over n elements. */
   sumSquaresInto(x: GArr, n: number, out: GArr): void;
+  /** As the Backend's, or with the scale read on the device as g[0] * inv[0]. */
+  crossEntropyBackward(logits: GArr, rows: number, V: number, targets: GArr, weights: GArr | null,
+    ignoreIndex: number, lse: GArr, scale: number | [GArr, GArr], dlogits: GArr): void;
+  /** res[0] = weighted mean of the row losses, res[1] = 1 / total weight (0, 0 when none counts). */
+  crossEntropyMean(rowLoss: GArr, rows: number, targets: GArr, weights: GArr | null, ignoreIndex: number, res: GArr): void;
 };
 
 type Tail<F> = F extends (rt: GpuRuntime, ...rest: infer R) => infer Ret ? (...args: R) => Ret : never;
@@ -48,6 +53,7 @@ export function createDeviceKernels(rt: GpuRuntime): DeviceKernels {
     attentionBackward: bind(rt, attentionBackward),
     crossEntropy: bind(rt, crossEntropy),
     crossEntropyBackward: bind(rt, crossEntropyBackward),
+    crossEntropyMean: bind(rt, crossEntropyMean),
     adamw: bind(rt, adamw),
     vqNearest: bind(rt, vqNearest),
   };

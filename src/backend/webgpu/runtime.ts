@@ -145,6 +145,15 @@ export class GpuRuntime {
     this.encoder.copyBufferToBuffer(src.buf, src.off * 4, dst.buf, dst.off * 4, n * 4);
   }
 
+  /** Zero a view, in order with the recorded work. */
+  clear(a: GArr): void {
+    if (a.len === 0) return;
+    this.pass?.end();
+    this.pass = null;
+    this.encoder ??= this.device.createCommandEncoder();
+    this.encoder.clearBuffer(a.buf, a.off * 4, a.len * 4);
+  }
+
   /** A zeroed buffer of n elements (cleared in order with the recorded work). */
   zeros(n: number): GArr {
     const a = this.alloc(n);

@@ -34,38 +34,38 @@ export function ones(shape: Shape, dtype: DType = 'f32'): Tensor {
 }
 
 export function arange(n: number, dtype: DType = 'i32'): Tensor {
-  const t = Tensor.empty([n], dtype);
-  for (let i = 0; i < n; i++) t.data[i] = i;
+  return filled([n], dtype, (i) => i);
+}
+
+/** A tensor whose element i is f(i), computed on the host (then uploaded for a device tensor). */
+function filled(shape: Shape, dtype: DType, f: (i: number) => number): Tensor {
+  const t = Tensor.empty(shape, dtype);
+  const n = t.size;
+  const host = t.onDevice ? (dtype === 'i32' ? new Int32Array(n) : new Float32Array(n)) : t.host;
+  for (let i = 0; i < n; i++) host[i] = f(i);
+  if (t.onDevice) t.data.set(host);
   return t;
 }
 
 export interface RandOpts { rng: Rng; mean?: number; std?: number; dtype?: DType }
 
 export function randn(shape: Shape, o: RandOpts): Tensor {
-  const t = Tensor.empty(shape, o.dtype ?? 'f32');
   const m = o.mean ?? 0, s = o.std ?? 1;
-  for (let i = 0; i < t.data.length; i++) t.data[i] = m + s * o.rng.normal();
-  return t;
+  return filled(shape, o.dtype ?? 'f32', () => m + s * o.rng.normal());
 }
 
 /** Normal(mean, std) truncated at ±`bound` standard deviations (CM3Leon: std 0.006, 3σ). */
 export function truncNormal(shape: Shape, o: RandOpts & { bound?: number }): Tensor {
-  const t = Tensor.empty(shape, o.dtype ?? 'f32');
   const m = o.mean ?? 0, s = o.std ?? 1, b = o.bound ?? 2;
-  for (let i = 0; i < t.data.length; i++) t.data[i] = m + s * o.rng.truncNormal(-b, b);
-  return t;
+  return filled(shape, o.dtype ?? 'f32', () => m + s * o.rng.truncNormal(-b, b));
 }
 
 export function uniform(shape: Shape, o: { rng: Rng; low?: number; high?: number; dtype?: DType }): Tensor {
-  const t = Tensor.empty(shape, o.dtype ?? 'f32');
   const lo = o.low ?? 0, hi = o.high ?? 1;
-  for (let i = 0; i < t.data.length; i++) t.data[i] = lo + (hi - lo) * o.rng.uniform();
-  return t;
+  return filled(shape, o.dtype ?? 'f32', () => lo + (hi - lo) * o.rng.uniform());
 }
 
 /** Random integers in [0, high). */
 export function randint(shape: Shape, high: number, rng: Rng): Tensor {
-  const t = Tensor.empty(shape, 'i32');
-  for (let i = 0; i < t.data.length; i++) t.data[i] = rng.int(high);
-  return t;
+  return filled(shape, 'i32', () => rng.int(high));
 }

@@ -2,7 +2,9 @@
  * functions/loss.ts — fused cross-entropy (ignore-index, per-token weights) and the simple
  * regression losses (MSE, L1), forward + backward.
  */
+import type { FArray } from '../../backend/backend.js';
 import { record } from '../autograd.js';
+import { DeviceArray, deviceKernels } from '../device.js';
 import { Tensor } from '../tensor.js';
 import { abs, square, sub } from './arith.js';
 import { mean } from './reduce.js';
@@ -32,19 +34,50 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
   const x = floatData(contiguous(logits), 'crossEntropy logits');
   const lse = Tensor.empty([rows], logits.dtype), rowLoss = Tensor.empty([rows], logits.dtype);
   K(logits).crossEntropy(x, rows, V, t, w, ignore, lse.data as Float32Array, rowLoss.data as Float32Array);
+  if (rowLoss.data instanceof DeviceArray) return crossEntropyOnDevice(logits, rowLoss.data, x, t, w, ignore, lse);
+  const rl = rowLoss.host;
   let total = 0, denom = 0;
   for (let r = 0; r < rows; r++) {
-    total += rowLoss.data[r];
+    total += rl[r];
     if (t[r] !== ignore) denom += w ? w[r] : 1;
   }
   const out = Tensor.empty([], logits.dtype);
-  out.data[0] = denom > 0 ? total / denom : 0;
+  out.host[0] = denom > 0 ? total / denom : 0;
   return record('crossEntropy', out, [logits], (g) => {
     const dx = Tensor.empty(logits.shape, logits.dtype);
     const scale = denom > 0 ? g.item() / denom : 0;
     K(logits).crossEntropyBackward(x, rows, V, t, w, ignore, lse.data as Float32Array, scale, dx.data as Float32Array);
     return [dx];
   });
+}
+
+/** The mean and its gradient scale stay on the device: no readback inside forward or backward. */
+function crossEntropyOnDevice(logits: Tensor, rowLoss: DeviceArray, x: FArray, t: Int32Array, w: FArray | null,
+  ignore: number, lse: Tensor): Tensor {
+  const V = logits.shape[logits.ndim - 1], rows = logits.size / V;
+  const dk = deviceKernels(rowLoss.rt), asDev = (a: unknown) => a as DeviceArray;
+  const res = Tensor.empty([2], logits.dtype);
+  dk.crossEntropyMean(rowLoss, rows, asDev(t), w ? asDev(w) : null, ignore, asDev(res.data));
+  const out = new Tensor(res.data, res.dtype, [], [], 0, res);
+  return record('crossEntropy', out, [logits], (g) => {
+    const dx = Tensor.empty(logits.shape, logits.dtype);
+    dk.crossEntropyBackward(asDev(x), rows, V, asDev(t), w ? asDev(w) : null, ignore, asDev(lse.data),
+      [asDev(floatData(g, 'crossEntropy grad')), asDev(res.data).subarray(1, 2)], asDev(dx.data));
+    return [dx];
+  });
+}
+
+/**
+ * Per-row negative log-likelihoods (rows = logits.size / V) without autograd, 0 where the target
+ * is ignoreIndex; on the device of the logits (evaluation reads back rows values, not logits).
+ */
+export function tokenNll(logits: Tensor, targets: Tensor, ignoreIndex = -100): Tensor {
+  const V = logits.shape[logits.ndim - 1], rows = logits.size / V;
+  if (targets.size !== rows) throw new RangeError(`tokenNll: targets ${fmt(targets.shape)} do not match logits ${fmt(logits.shape)}`);
+  const x = floatData(contiguous(logits), 'tokenNll logits'), t = intData(targets, 'tokenNll targets');
+  const lse = Tensor.empty([rows], logits.dtype), nll = Tensor.empty([rows], logits.dtype);
+  K(logits).crossEntropy(x, rows, V, t, null, ignoreIndex, lse.data as Float32Array, nll.data as Float32Array);
+  return nll;
 }
 
 export function mse(a: Tensor, b: Tensor): Tensor {

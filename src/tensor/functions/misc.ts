@@ -6,6 +6,7 @@ import { record } from '../autograd.js';
 import { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { addScalar, div, mul, sqrt, square } from './arith.js';
+import { tensor } from './create.js';
 import { embedding } from './gather.js';
 import { sum } from './reduce.js';
 import { floatData, fmt, K } from './util.js';
@@ -15,10 +16,10 @@ import { contiguous } from './view.js';
 export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor {
   if (!(p >= 0 && p < 1)) throw new RangeError(`dropout: p must be in [0, 1), got ${p}`);
   if (!training || p === 0) return x;
-  const mask = Tensor.empty(x.shape, x.dtype);
   const keep = 1 / (1 - p);
-  for (let i = 0; i < mask.data.length; i++) mask.data[i] = rng.uniform() < p ? 0 : keep;
-  return mul(x, mask);
+  const host = new Float64Array(x.size);
+  for (let i = 0; i < host.length; i++) host[i] = rng.uniform() < p ? 0 : keep;
+  return mul(x, tensor(host, x.shape, x.dtype));
 }
 
 /** x / sqrt(sum(x^2, axis) + eps). */

@@ -58,7 +58,7 @@ export function max(t: Tensor, axis = -1, keepDim = false): Tensor {
     const gd = floatData(g, 'max grad');
     const dx = Tensor.empty(t.shape, t.dtype, true);
     for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) dx.data[(o * n + arg[o * inner + i]) * inner + i] = gd[o * inner + i];
+      for (let i = 0; i < inner; i++) dx.host[(o * n + arg[o * inner + i]) * inner + i] = gd[o * inner + i];
     }
     return [dx];
   });

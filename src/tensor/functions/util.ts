@@ -4,17 +4,19 @@
  */
 import { kernelsFor, type Backend } from '../../backend/index.js';
 import type { FArray } from '../../backend/backend.js';
+import { deviceBackend, DeviceArray } from '../device.js';
 import { Tensor, type Shape } from '../tensor.js';
 
+/** The kernels for ops over t: the device's when t lives on a GPU, else the host backend for its dtype. */
 export function K(t: Tensor): Backend {
-  return kernelsFor(t.dtype);
+  return t.data instanceof DeviceArray ? deviceBackend(t.data) : kernelsFor(t.dtype);
 }
 
 /** The elements as a flat float array: zero-copy when contiguous, else a kernel copy. */
 export function floatData(t: Tensor, what: string): FArray {
   t.check(what);
   if (t.dtype === 'i32') throw new TypeError(`${what} must be a float tensor, got i32`);
-  return (t.isContiguous() ? t : contiguousHook(t)).flat() as FArray;
+  return (t.isContiguous() ? t : contiguousHook(t)).storage() as FArray;
 }
 
 // Late-bound: view.ts imports util.ts.
@@ -33,7 +35,7 @@ export function prod(shape: Shape, from = 0, to = shape.length): number {
 export function intData(t: Tensor, what: string): Int32Array {
   t.check(what);
   if (t.dtype !== 'i32') throw new TypeError(`${what} must be an i32 tensor, got ${t.dtype}`);
-  return t.flat() as Int32Array;
+  return (t.isContiguous() ? t : contiguousHook(t)).storage() as Int32Array;
 }
 
 export function sameFloat(a: Tensor, b: Tensor, op: string): void {

@@ -105,7 +105,7 @@ export function copyInto(dst: Tensor, src: Tensor, accumulate: boolean): void {
   if (dst.dtype === 'i32') {
     if (accumulate) throw new TypeError('copyInto: accumulate needs float tensors');
     if (!dst.isContiguous()) throw new Error('copyInto: i32 destination must be contiguous');
-    dst.data.set(src.flat(), dst.offset);
+    dst.data.set(src.storage() as Int32Array, dst.offset);
     return;
   }
   const c = collapse(dst.shape, [src.strides, dst.strides]);

@@ -8,7 +8,7 @@ export function toTensor(images: readonly Uint8Array[], size: number): Tensor {
   const t = Tensor.empty([images.length, size, size, 3]);
   images.forEach((img, b) => {
     if (img.length !== n) throw new RangeError(`image ${b}: expected ${size}x${size}x3 = ${n} bytes, got ${img.length}`);
-    for (let i = 0; i < n; i++) t.data[b * n + i] = img[i] / 127.5 - 1;
+    for (let i = 0; i < n; i++) t.host[b * n + i] = img[i] / 127.5 - 1;
   });
   return t;
 }

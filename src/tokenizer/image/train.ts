@@ -102,8 +102,8 @@ function restartDeadCodes(model: ImageTokenizerModel, opt: AdamW, usage: Int32Ar
   if (dead.length === 0) return;
   const D = model.config.codeDim;
   const z = noGrad(() => tidy(() => model.encode(toTensor(batch, model.config.imageSize)).flat().slice()));
-  const rows = z.length / D, cb = model.codebook.data, st = opt.stateTensors();
-  const m = st.get('codebook.m')!.data, v = st.get('codebook.v')!.data;
+  const rows = z.length / D, cb = model.codebook.host, st = opt.stateTensors();
+  const m = st.get('codebook.m')!.host, v = st.get('codebook.v')!.host;
   for (const k of dead) {
     const r = rng.int(rows);
     for (let j = 0; j < D; j++) { cb[k * D + j] = z[r * D + j] + 0.01 * rng.normal(); m[k * D + j] = 0; v[k * D + j] = 0; }

@@ -8,7 +8,7 @@
 import { unaliased } from '../alias.js';
 import { grid, threadMain, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
 import { checkIds } from './check.js';
-import { FLOATS, WG } from './reduce.js';
+import { FLOATS, WG, wgSum } from './reduce.js';
 import { ROW_LSE } from './softmax.js';
 
 /** The row's target, or -1 for no loss (ignored or weight 0), or -2 for a bad target. */
@@ -49,17 +49,46 @@ const CROSS_ENTROPY: KernelSpec = {
 }`,
 };
 
-/** dx[r, j] = c (exp(x - lse) - [j == t]) with c = scale w_r, 0 for ignored rows. */
+/**
+ * The weighted mean from the per-row losses on the device: res[0] = sum_r loss_r / D and res[1] =
+ * 1 / D, D = sum of w_r over rows whose target is not ignored (both 0 when D = 0). One workgroup.
+ */
+const CROSS_ENTROPY_MEAN: KernelSpec = {
+  name: 'cross_entropy_mean', params: { rows: 'u32', V: 'u32', ignore: 'i32', has_w: 'u32' },
+  bindings: { loss: 'f32', targets: 'i32', weights: 'f32', res: 'f32rw' },
+  code: FLOATS + TARGET + wgSum('sum_loss') + wgSum('sum_w') + /* wgsl */ `
+@compute @workgroup_size(${WG}) fn main(@builtin(local_invocation_index) li: u32) {
+  var total = 0.0;
+  var denom = 0.0;
+  for (var r = li; r < P.rows; r += ${WG}u) {
+    total += loss[P.loss_off + r];
+    if (targets[P.targets_off + r] != P.ignore) { denom += row_weight(r); }
+  }
+  let t = sum_loss(total, li);
+  let d = sum_w(denom, li);
+  if (li == 0u) {
+    res[P.res_off] = select(0.0, t / d, d > 0.0);
+    res[P.res_off + 1u] = select(0.0, 1.0 / d, d > 0.0);
+  }
+}`,
+};
+
+/**
+ * dx[r, j] = c (exp(x - lse) - [j == t]) with c = scale w_r, 0 for ignored rows; scale is a number,
+ * or g[0] * inv[0] read on the device (dev_scale).
+ */
 const CROSS_ENTROPY_BACKWARD: KernelSpec = {
-  name: 'cross_entropy_backward', params: { rows: 'u32', V: 'u32', ignore: 'i32', has_w: 'u32', scale: 'f32' },
-  bindings: { x: 'f32', targets: 'i32', weights: 'f32', lse: 'f32', dx: 'f32rw' },
+  name: 'cross_entropy_backward', params: { rows: 'u32', V: 'u32', ignore: 'i32', has_w: 'u32', scale: 'f32', dev_scale: 'u32' },
+  bindings: { x: 'f32', targets: 'i32', weights: 'f32', lse: 'f32', g: 'f32', inv: 'f32', dx: 'f32rw' },
   code: FLOATS + TARGET + /* wgsl */ `
 ${threadMain(WG, 'e')}
   if (e >= P.rows * P.V) { return; }
   let r = e / P.V;
   let j = e % P.V;
   let t = row_target(r);
-  let c = select(P.scale * row_weight(r), 0.0, t == -1);
+  var scale = P.scale;
+  if (P.dev_scale != 0u) { scale = g[P.g_off] * inv[P.inv_off]; }
+  let c = select(scale * row_weight(r), 0.0, t == -1);
   var d = 0.0;
   if (c != 0.0) {
     if (t == -2) { d = nanf(); } else {
@@ -81,10 +110,20 @@ export function crossEntropy(rt: GpuRuntime, logits: GArr, rows: number, V: numb
 }
 
 export function crossEntropyBackward(rt: GpuRuntime, logits: GArr, rows: number, V: number, targets: GArr,
-  weights: GArr | null, ignoreIndex: number, lse: GArr, scale: number, dlogits: GArr): void {
+  weights: GArr | null, ignoreIndex: number, lse: GArr, scale: number | [GArr, GArr], dlogits: GArr): void {
   if (rows === 0 || V === 0) return;
   checkIds(rt, targets, rows, V, 'target', 'row', ignoreIndex);
-  unaliased(rt, [logits, targets, weights, lse], [[dlogits, rows * V]], ([d]) =>
-    rt.run(rt.kernel(CROSS_ENTROPY_BACKWARD), { rows, V, ignore: ignoreIndex, has_w: weights ? 1 : 0, scale },
-      { x: logits, targets, weights: weights ?? logits, lse, dx: d }, grid(Math.ceil((rows * V) / WG))));
+  const dev = typeof scale !== 'number';
+  unaliased(rt, [logits, targets, weights, lse, ...(dev ? scale : [])], [[dlogits, rows * V]], ([d]) =>
+    rt.run(rt.kernel(CROSS_ENTROPY_BACKWARD), { rows, V, ignore: ignoreIndex, has_w: weights ? 1 : 0, scale: dev ? 0 : scale, dev_scale: dev ? 1 : 0 },
+      { x: logits, targets, weights: weights ?? logits, lse, g: dev ? scale[0] : lse, inv: dev ? scale[1] : lse, dx: d },
+      grid(Math.ceil((rows * V) / WG))));
+}
+
+/** res[0] = weighted mean loss, res[1] = 1 / total weight (CROSS_ENTROPY_MEAN). */
+export function crossEntropyMean(rt: GpuRuntime, rowLoss: GArr, rows: number, targets: GArr, weights: GArr | null,
+  ignoreIndex: number, res: GArr): void {
+  unaliased(rt, [rowLoss, targets, weights], [[res, 2]], ([r]) =>
+    rt.run(rt.kernel(CROSS_ENTROPY_MEAN), { rows, V: 0, ignore: ignoreIndex, has_w: weights ? 1 : 0 },
+      { loss: rowLoss, targets, weights: weights ?? rowLoss, res: r }, [1]));
 }
