@@ -14,7 +14,7 @@ import { resolveCM3LeonConfig } from '../src/model/cm3leon_presets.js';
 import { GPT } from '../src/model/gpt.js';
 import { GPT_PRESETS } from '../src/model/presets.js';
 import { AdamW } from '../src/optim/adamw.js';
-import { clipGradNormAsync } from '../src/optim/clip.js';
+import { clipGradNormAndRead } from '../src/optim/clip.js';
 import { backward, openDevice, randint, Rng, tidy, useDevice, type Tensor } from '../src/tensor/index.js';
 import { median, runJsonPeer, table } from './util.js';
 
@@ -40,24 +40,24 @@ async function timeResident(c: Config, steps: number, warmup: number): Promise<R
     const opt = new AdamW(model.namedParameters(), { lr: 3e-4, betas: [0.9, 0.95], weightDecay: 0.1 });
     const rng = new Rng(1234);
     const ids = randint([c.B, c.T], c.V, rng).keep(), tgt = randint([c.B, c.T], c.V, rng).keep();
-    const times: number[] = [], record: number[] = [];
+    const times: number[] = [], record: number[] = [], wait: number[] = [];
     let first = NaN, last = NaN, dispatches = 0;
     for (let s = 0; s < warmup + steps; s++) {
       const t0 = performance.now(), d0 = rt.dispatches;
       const loss = tidy(() => { const l = model.loss(ids, tgt); backward(l); return l; });
       const t1 = performance.now();
-      const l = (await loss.read())[0];
+      const l = (await clipGradNormAndRead(params, 1.0, [loss])).values[0];
+      const t2 = performance.now();
       loss.dispose();
-      await clipGradNormAsync(params, 1.0);
       opt.step();
       opt.zeroGrad();
-      if (s >= warmup) { times.push(performance.now() - t0); record.push(t1 - t0); dispatches = rt.dispatches - d0; }
+      if (s >= warmup) { times.push(performance.now() - t0); record.push(t1 - t0); wait.push(t2 - t1); dispatches = rt.dispatches - d0; }
       if (s === 0) first = l;
       last = l;
     }
     await rt.sync();
     const m = median(times);
-    return { step_ms_median: m, tokens_per_s: (c.B * c.T) / (m / 1000), record_ms_median: median(record), dispatches, loss_first: first, loss_last: last };
+    return { step_ms_median: m, tokens_per_s: (c.B * c.T) / (m / 1000), record_ms_median: median(record), wait_ms_median: median(wait), dispatches, loss_first: first, loss_last: last };
   } finally {
     useDevice(null);
   }
@@ -76,7 +76,7 @@ export async function runWebGpuStepBench(args: string[]): Promise<void> {
   const rt = await openDevice();
   console.log(`# WebGPU training step (resident tensors, fp32) vs PyTorch eager ${cuda ? 'CUDA' : 'CPU (2 threads, OMP_WAIT_POLICY=PASSIVE)'}; ${steps} timed steps after ${warmup}\n`);
   void rt;
-  const rows: (string | number)[][] = [['config', 'webgpu tok/s', 'webgpu ms/step', 'host record ms', 'dispatches', 'PyTorch eager tok/s', 'PyTorch SDPA tok/s', 'webgpu / best PyTorch']];
+  const rows: (string | number)[][] = [['config', 'webgpu tok/s', 'webgpu ms/step', 'host record ms', 'wait ms', 'dispatches', 'PyTorch eager tok/s', 'PyTorch SDPA tok/s', 'webgpu / best PyTorch']];
   for (const c of CONFIGS.filter((x) => !only || x.arch === only)) {
     const w = await timeResident(c, steps, warmup);
     const peerArgs = ['dev/bench_torch.py', '--arch', c.arch, '--layers', String(c.L), '--d', String(c.d), '--heads', String(c.heads), '--seq', String(c.T),
@@ -86,7 +86,7 @@ export async function runWebGpuStepBench(args: string[]): Promise<void> {
     const tps = (p: Record<string, unknown> | string) => (typeof p === 'string' ? NaN : Number(p.tokens_per_s));
     const best = Math.max(...[tps(eager), tps(sdpa)].filter(Number.isFinite));
     for (const [what, p] of [['eager', eager], ['sdpa', sdpa]] as const) if (typeof p === 'string') console.log(`# PyTorch ${what}: ${p}`);
-    rows.push([`${c.name} (L ${c.L}, d ${c.d}, T ${c.T}, V ${c.V}, B ${c.B})`, Math.round(w.tokens_per_s), w.step_ms_median.toFixed(2), w.record_ms_median.toFixed(2),
+    rows.push([`${c.name} (L ${c.L}, d ${c.d}, T ${c.T}, V ${c.V}, B ${c.B})`, Math.round(w.tokens_per_s), w.step_ms_median.toFixed(2), w.record_ms_median.toFixed(2), w.wait_ms_median.toFixed(2),
       w.dispatches, Number.isFinite(tps(eager)) ? Math.round(tps(eager)) : '-', Number.isFinite(tps(sdpa)) ? Math.round(tps(sdpa)) : '-',
       Number.isFinite(best) ? (w.tokens_per_s / best).toFixed(2) : '-']);
     console.log(`# ${c.name}: webgpu loss ${w.loss_first.toFixed(3)} -> ${w.loss_last.toFixed(3)}`);

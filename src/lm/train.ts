@@ -13,9 +13,9 @@ import { loadCheckpoint, saveCheckpointAsync } from '../io/checkpoint.js';
 import { plotJsonl } from '../io/plot.js';
 import { CM3Leon, type CM3LeonConfig } from '../model/cm3leon.js';
 import { AdamW } from '../optim/adamw.js';
-import { clipGradNormAsync } from '../optim/clip.js';
+import { clipGradNormAndRead } from '../optim/clip.js';
 import { learningRate } from '../optim/schedule.js';
-import { activeDevice, affine, backward, noGrad, openDevice, tidy, tokenNll, useDevice } from '../tensor/index.js';
+import { activeDevice, affine, backward, noGrad, openDevice, tidy, tokenNll, useDevice, type Tensor } from '../tensor/index.js';
 import type { Vocab } from '../tokenizer/vocab.js';
 import { evalRows, rowTensors, trainingBatch, type LmDataConfig } from './batches.js';
 import type { Corpus } from './corpus.js';
@@ -123,24 +123,27 @@ async function trainOn(o: LmTrainOptions): Promise<CM3Leon> {
   for (let step = start; step < end; step++) {
     const t0 = performance.now();
     let lossSum = 0, tokens = 0;
+    const losses: Tensor[] = [];
     for (let a = 0; a < o.accumulate; a++) {
       const rows = trainingBatch(o.corpus, o.vocab, o.data, o.seed, step * o.accumulate + a, o.batch);
       tokens += rows.length * o.data.contextLength;
-      const loss = tidy(() => {
+      losses.push(tidy(() => {
         const t = rowTensors(rows);
         const l = model.loss(t.ids, t.targets, t.weights);
         backward(o.accumulate > 1 ? affine(l, 1 / o.accumulate) : l);
         return l;
-      });
-      const l = (await loss.read())[0];
-      loss.dispose();
+      }));
+    }
+    // The one wait for the device per step: the losses and the gradient norm together.
+    const { norm: gradNorm, values } = await clipGradNormAndRead(model.parameters(), o.clip, losses);
+    for (const l of losses) l.dispose();
+    for (const l of values) {
       if (!Number.isFinite(l)) {
         opt.zeroGrad();
         throw new NonFiniteLossError(`loss is ${l} at step ${step + 1}; stopped before the update. The last good checkpoint (step ${start}${start ? '' : ', none written'}) is ${ckpt}`);
       }
       lossSum += l / o.accumulate;
     }
-    const gradNorm = await clipGradNormAsync(model.parameters(), o.clip);
     const lr = learningRate(step, { peak: o.lr, warmup: o.warmup, total: o.steps, min: o.lr * o.minLrRatio });
     opt.step(lr);
     opt.zeroGrad();

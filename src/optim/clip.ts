@@ -29,18 +29,30 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number
 
 /** clipGradNorm for gradients on the host or a GPU; waits for the device once. */
 export async function clipGradNormAsync(params: readonly Tensor[], maxNorm: number): Promise<number> {
+  return (await clipGradNormAndRead(params, maxNorm, [])).norm;
+}
+
+/**
+ * clipGradNormAsync that also reads one-element tensors (e.g. the step's losses) in the same wait
+ * for the device: a training step then synchronises with the GPU once.
+ */
+export async function clipGradNormAndRead(params: readonly Tensor[], maxNorm: number, scalars: readonly Tensor[]): Promise<{ norm: number; values: number[] }> {
   const grads = params.filter((p) => p.grad).map((p) => p.grad!);
   const dev = grads.map((g) => g.storage()).filter((d): d is DeviceArray => d instanceof DeviceArray);
-  if (dev.length === 0) return clipGradNorm(params, maxNorm);
-  if (dev.length !== grads.length) throw new Error('clipGradNormAsync: gradients are split between host and device');
-  const rt = dev[0].rt, dk = deviceKernels(rt);
-  const slots = rt.alloc(dev.length);
-  dev.forEach((d, i) => dk.sumSquaresInto(d, d.length, { buf: slots.buf, off: i, len: 1 }));
-  const sq = await new DeviceArray(rt, slots.buf, 0, dev.length, false).read();
+  const sc = scalars.map((t) => { if (t.size !== 1) throw new RangeError(`clipGradNormAndRead: ${t} is not one value`); return t.storage(); });
+  if (dev.length === 0 && !sc.some((d) => d instanceof DeviceArray)) {
+    return { norm: clipGradNorm(params, maxNorm), values: scalars.map((t) => t.item()) };
+  }
+  if (dev.length !== grads.length || !sc.every((d) => d instanceof DeviceArray)) throw new Error('clipGradNormAndRead: tensors are split between host and device');
+  const rt = (dev[0] ?? (sc[0] as DeviceArray)).rt, dk = deviceKernels(rt);
+  const n = dev.length + sc.length, slots = new DeviceArray(rt, rt.alloc(n).buf, 0, n, false);
+  dev.forEach((d, i) => dk.sumSquaresInto(d, d.length, slots.subarray(i, i + 1)));
+  sc.forEach((d, i) => slots.set(d as DeviceArray, dev.length + i));
+  const got = await slots.read();
   rt.free(slots);
   let total = 0;
-  for (const v of sq) total += v;
+  for (let i = 0; i < dev.length; i++) total += got[i];
   const norm = Math.sqrt(total);
   scale(params, norm, maxNorm);
-  return norm;
+  return { norm, values: Array.from(got.subarray(dev.length)) };
 }

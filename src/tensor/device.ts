@@ -42,9 +42,7 @@ export class DeviceArray implements GArr {
 
   /** The values, after every recorded op has run; throws the first failed device-side check (bad ids). */
   async read(): Promise<Float32Array | Int32Array> {
-    const out = await this.rt.read(this, this.int);
-    await this.rt.checkErrors();
-    return out;
+    return this.rt.read(this, this.int, true);
   }
 }
 

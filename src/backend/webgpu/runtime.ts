@@ -23,6 +23,12 @@ export interface GArr {
 
 const UNIFORM_SLOT = 256;
 const ARENA_BYTES = 1 << 20;
+/**
+ * Recorded dispatches are submitted in chunks of this many (CM3LEON_WEBGPU_SUBMIT_EVERY), so the
+ * GPU runs the first kernels of a step while the host still records the rest.
+ */
+const SUBMIT_EVERY = Number(process.env.CM3LEON_WEBGPU_SUBMIT_EVERY) || 48;
+const BIND_CACHE_MAX = 8192;
 
 /** One device: kernel cache, buffer pool, the open command encoder and its uniform arena. */
 export class GpuRuntime {
@@ -38,6 +44,14 @@ export class GpuRuntime {
   /** Device-side validity flags (kernels cannot throw), read by checkErrors(). */
   private checks: { flag: GArr; explain: (flag: number) => Promise<string> }[] = [];
   dispatches = 0;
+  private sinceSubmit = 0;
+  /**
+   * Bind groups by (kernel, uniform slot, buffers): a training step records the same dispatches on
+   * the same pooled buffers every step, so most are reused instead of created again.
+   */
+  private bindCache = new Map<string, GPUBindGroup>();
+  private bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 1;
   /** Whether WGSL fma() is a fused multiply-add on this device (probed by create()). */
   fusedFma = false;
 
@@ -121,19 +135,32 @@ export class GpuRuntime {
       else u32[i] = v as number;
     }
     this.used += UNIFORM_SLOT;
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: base, size: k.size } }];
-    Object.keys(k.spec.bindings).forEach((name, j) => {
+    const bufs = Object.keys(k.spec.bindings).map((name) => {
       const a = arrays[name];
       if (!a) throw new Error(`${k.spec.name}: missing array ${name}`);
-      entries.push({ binding: j + 1, resource: { buffer: a.buf } });
+      return a.buf;
     });
-    const bind = this.device.createBindGroup({ layout: k.layout, entries });
+    let key = `${k.spec.name}|${base}`;
+    for (const b of bufs) {
+      let id = this.bufferIds.get(b);
+      if (id === undefined) this.bufferIds.set(b, (id = this.nextBufferId++));
+      key += `|${id}`;
+    }
+    let bind = this.bindCache.get(key);
+    if (!bind) {
+      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: base, size: k.size } }];
+      bufs.forEach((buffer, j) => entries.push({ binding: j + 1, resource: { buffer } }));
+      bind = this.device.createBindGroup({ layout: k.layout, entries });
+      if (this.bindCache.size >= BIND_CACHE_MAX) this.bindCache.clear();
+      this.bindCache.set(key, bind);
+    }
     this.encoder ??= this.device.createCommandEncoder();
     this.pass ??= this.encoder.beginComputePass();
     this.pass.setPipeline(k.pipeline);
     this.pass.setBindGroup(0, bind);
     this.pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
     this.dispatches++;
+    if (++this.sinceSubmit >= SUBMIT_EVERY) this.flush();
   }
 
   /** Buffer-to-buffer copy of n elements, ordered with the dispatches. */
@@ -182,18 +209,12 @@ export class GpuRuntime {
 
   /** Read the pending validity flags; throws the first failure as a RangeError. */
   async checkErrors(): Promise<void> {
-    const checks = this.checks.splice(0);
-    let error: string | null = null;
-    for (const c of checks) {
-      const v = (await this.read(c.flag, true))[0];
-      if (v !== 0 && error === null) error = await c.explain(v);
-      this.free(c.flag);
-    }
-    if (error !== null) throw new RangeError(error);
+    if (this.checks.length) await this.read({ buf: this.arena, off: 0, len: 0 }, false, true);
   }
 
   /** Submit everything recorded so far. */
   flush(): void {
+    this.sinceSubmit = 0;
     if (!this.encoder) return;
     this.pass?.end();
     this.pass = null;
@@ -203,17 +224,33 @@ export class GpuRuntime {
     this.used = 0;
   }
 
-  /** Read a view back to the host (flushes). */
-  async read(a: GArr, asInt = false): Promise<Float32Array | Int32Array> {
-    const bytes = Math.max(4, a.len * 4);
-    const staging = this.device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  /**
+   * Read a view back to the host (flushes). With `checks`, the pending validity flags come back in
+   * the same transfer (one wait for the device) and a failed one throws as checkErrors() does.
+   */
+  async read(a: GArr, asInt = false, checks = false): Promise<Float32Array | Int32Array> {
+    const pending = checks ? this.checks.splice(0) : [];
+    const n = a.len + pending.length;
+    const staging = this.device.createBuffer({ size: Math.max(4, n * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     if (a.len) this.copyBuffer(a, { buf: staging, off: 0, len: a.len }, a.len);
+    pending.forEach((c, i) => this.copyBuffer(c.flag, { buf: staging, off: a.len + i, len: 1 }, 1));
     this.flush();
-    await staging.mapAsync(GPUMapMode.READ);
-    const copy = staging.getMappedRange().slice(0, a.len * 4);
-    staging.unmap();
-    staging.destroy();
-    return asInt ? new Int32Array(copy) : new Float32Array(copy);
+    let copy: ArrayBuffer;
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+      copy = staging.getMappedRange().slice(0, n * 4);
+      staging.unmap();
+    } finally {
+      staging.destroy();
+    }
+    const flags = new Int32Array(copy, a.len * 4, pending.length);
+    let error: string | null = null;
+    for (let i = 0; i < pending.length; i++) {
+      if (flags[i] !== 0 && error === null) error = await pending[i].explain(flags[i]);
+      this.free(pending[i].flag);
+    }
+    if (error !== null) throw new RangeError(error);
+    return asInt ? new Int32Array(copy, 0, a.len) : new Float32Array(copy, 0, a.len);
   }
 
   /** Resolves when the device has finished all submitted work; rejects on a failed validity check. */

@@ -1,0 +1,87 @@
+/**
+ * Tensors resident on the WebGPU device (src/tensor/device.ts): allocation follows useDevice,
+ * host access fails with a hint, read() brings values back, a small network's forward and
+ * gradients (linear, GELU, layerNorm, softmax, embedding, weighted cross-entropy with ignored rows)
+ * equal the host's, clipping reads once, bad ids surface as a clear error at the next read.
+ * Skips without a WebGPU adapter (fails under CI=true, like webgpu.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { clipGradNorm, clipGradNormAndRead } from '../../src/optim/clip.js';
+import {
+  backward, crossEntropy, embedding, gelu, layerNorm, linear, onDevice, openDevice, randn, Rng, softmax, tensor, tidy,
+  type Tensor,
+} from '../../src/tensor/index.js';
+import type { GpuRuntime } from '../../src/backend/webgpu/runtime.js';
+
+let rt: GpuRuntime | null = null, why = '';
+try {
+  rt = await openDevice();
+} catch (e) {
+  why = (e as Error).message;
+  if (process.env.CM3LEON_REQUIRE_WEBGPU === '1' || process.env.CI === 'true') throw e;
+}
+const skip = why ? `no WebGPU adapter: ${why}` : false;
+
+/** Leaves with the same values on the active device (host when none). */
+function net(seed: number) {
+  const rng = new Rng(seed);
+  const p = {
+    emb: randn([11, 8], { rng, std: 0.5 }), w1: randn([16, 8], { rng, std: 0.3 }), b1: randn([16], { rng, std: 0.1 }),
+    w2: randn([11, 16], { rng, std: 0.3 }), g: randn([16], { rng, std: 0.1 }),
+  };
+  for (const t of Object.values(p)) t.keep().requiresGrad = true;
+  return p;
+}
+
+function lossOf(p: ReturnType<typeof net>): Tensor {
+  const ids = tensor([1, 4, 7, 10, 2, 3], [2, 3], 'i32');
+  const targets = tensor([4, -100, 10, 0, 3, 5], [2, 3], 'i32');
+  const weights = tensor([1, 1, 0.5, 2, 0, 1], [2, 3]);
+  const h = layerNorm(gelu(linear(embedding(p.emb, ids), p.w1, p.b1)), p.g, null);
+  return crossEntropy(linear(softmax(h), p.w2), targets, { weights });
+}
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string) => {
+  assert.equal(a.length, b.length, what);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol * Math.max(1, Math.abs(b[i])), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+};
+
+test('new tensors live on the active device; host access fails with a hint; read() returns the values', { skip }, async () => {
+  const t = onDevice(rt!, () => tensor([1, 2, 3, 4], [2, 2]).keep());
+  assert.ok(t.onDevice);
+  assert.throws(() => t.flat(), /lives on the GPU.*await t\.read\(\)/);
+  assert.throws(() => t.toArray(), /lives on the GPU/);
+  assert.deepEqual(Array.from(await t.read()), [1, 2, 3, 4]);
+  const d = t.data as import('../../src/tensor/device.js').DeviceArray;
+  d.subarray(1, 3).fill(0);
+  d.set([9], 3);
+  assert.deepEqual(Array.from(await t.read()), [1, 0, 0, 9]);
+  assert.ok(!tensor([1]).onDevice, 'outside onDevice tensors stay on the host');
+  t.release();
+});
+
+test('a small network: loss and every gradient on the device equal the host', { skip }, async () => {
+  const host = net(3);
+  const lh = tidy(() => { const l = lossOf(host); backward(l); return l.item(); });
+  const dev = onDevice(rt!, () => net(3));
+  const ld = onDevice(rt!, () => tidy(() => { const l = lossOf(dev); backward(l); return l; }));
+  close(await ld.read(), [lh], 1e-5, 'loss');
+  for (const k of Object.keys(host) as (keyof typeof host)[]) close(await dev[k].grad!.read(), host[k].grad!.flat(), 1e-4, `d${k}`);
+  // Clipping: the same norm and scaled gradients; the loss comes back in the same wait.
+  const nh = clipGradNorm(Object.values(host), 0.05);
+  const { norm, values } = await clipGradNormAndRead(Object.values(dev), 0.05, [ld]);
+  close([norm], [nh], 1e-5, 'norm');
+  close(values, [lh], 1e-5, 'loss read with the norm');
+  close(await dev.w2.grad!.read(), host.w2.grad!.flat(), 1e-4, 'clipped dw2');
+  ld.dispose();
+});
+
+test('an out-of-range id on the device is reported at the next read, with the id', { skip }, async () => {
+  const w = onDevice(rt!, () => randn([5, 4], { rng: new Rng(1) }).keep());
+  const out = onDevice(rt!, () => tidy(() => embedding(w, tensor([1, 7, 2], [3], 'i32'))));
+  await assert.rejects(() => out.read(), (e: Error) => e instanceof RangeError && /7 .*out of range \[0, 5\)/.test(e.message));
+  // The device stays usable afterwards.
+  const ok = onDevice(rt!, () => tidy(() => embedding(w, tensor([4], [1], 'i32'))));
+  assert.equal((await ok.read()).length, 4);
+});
