@@ -2,15 +2,16 @@
  * Tensors resident on the WebGPU device (src/tensor/device.ts): allocation follows useDevice,
  * host access fails with a hint, read() brings values back, a small network's forward and
  * gradients (linear, GELU, layerNorm, softmax, embedding, weighted cross-entropy with ignored rows)
- * equal the host's, clipping reads once, bad ids surface as a clear error at the next read.
+ * equal the host's, attention on the device (batched GEMMs + softmax, or the fused kernels) gives
+ * the host's fused values and gradients, clipping reads once, bad ids surface as a clear error at the next read.
  * Skips without a WebGPU adapter (fails under CI=true, like webgpu.test.ts).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clipGradNorm, clipGradNormAndRead } from '../../src/optim/clip.js';
 import {
-  backward, crossEntropy, embedding, gelu, layerNorm, linear, onDevice, openDevice, randn, Rng, softmax, tensor, tidy,
-  type Tensor,
+  attention, backward, crossEntropy, embedding, gelu, layerNorm, linear, mul, onDevice, openDevice, randn, Rng, selfAttention,
+  softmax, sum, tensor, tidy, type Tensor,
 } from '../../src/tensor/index.js';
 import type { GpuRuntime } from '../../src/backend/webgpu/runtime.js';
 
@@ -84,4 +85,30 @@ test('an out-of-range id on the device is reported at the next read, with the id
   // The device stays usable afterwards.
   const ok = onDevice(rt!, () => tidy(() => embedding(w, tensor([4], [1], 'i32'))));
   assert.equal((await ok.read()).length, 4);
+});
+
+test('attention on the device (composed and fused) equals the host: causal self-attention and cross-length attention', { skip }, async () => {
+  const mk = (seed: number, shape: number[]) => { const t = randn(shape, { rng: new Rng(seed) }).keep(); t.requiresGrad = true; return t; };
+  const w = randn([2, 7, 8], { rng: new Rng(9) }).keep(); // a fixed upstream gradient
+  const lossSelf = (qkv: Tensor, wt: Tensor) => sum(mul(selfAttention(qkv, 2, { causal: true }), wt));
+  const hq = mk(5, [2, 7, 24]);
+  const want = tidy(() => { const l = lossSelf(hq, w); backward(l); return l.item(); });
+  for (const mode of ['composed', 'fused']) {
+    process.env.CM3LEON_WEBGPU_ATTENTION = mode;
+    try {
+      const dq = onDevice(rt!, () => mk(5, [2, 7, 24])), dw = onDevice(rt!, () => randn([2, 7, 8], { rng: new Rng(9) }).keep());
+      const l = onDevice(rt!, () => tidy(() => { const x = lossSelf(dq, dw); backward(x); return x; }));
+      close(await l.read(), [want], 1e-5, `${mode} self-attention`);
+      close(await dq.grad!.read(), hq.grad!.flat(), 1e-4, `${mode} dqkv`);
+      // Queries shorter than keys (the causal offset of decoding), not causal too.
+      for (const causal of [true, false]) {
+        const q = randn([1, 3, 2, 4], { rng: new Rng(1) }), k = randn([1, 5, 2, 4], { rng: new Rng(2) }), v = randn([1, 5, 2, 4], { rng: new Rng(3) });
+        const host = attention(q, k, v, { causal }).flat();
+        const got = onDevice(rt!, () => tidy(() => attention(tensor(q.flat(), q.shape), tensor(k.flat(), k.shape), tensor(v.flat(), v.shape), { causal })));
+        close(await got.read(), host, 1e-5, `${mode} cross attention causal=${causal}`);
+      }
+    } finally {
+      delete process.env.CM3LEON_WEBGPU_ATTENTION;
+    }
+  }
 });

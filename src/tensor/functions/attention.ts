@@ -2,13 +2,15 @@
  * functions/attention.ts — fused scaled-dot-product attention, forward + backward.
  * q (B, Tq, H, D), k and v (B, Tk, H, D): any strides with unit stride over D, so they can be
  * slices of one fused qkv projection. Output (B, Tq, H, D) contiguous. With causal = true,
- * query i sees keys j <= i + (Tk - Tq), which is what decoding with a KV cache needs.
+ * query i sees keys j <= i + (Tk - Tq), which is what decoding with a KV cache needs. On a GPU,
+ * moderate sizes without a key mask go through attention_composed.ts instead.
  */
 import type { AttnShape, BTHD } from '../../backend/backend.js';
 import { record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
 import { floatData, fmt, K, sameFloat } from './util.js';
-import { contiguous } from './view.js';
+import { composedAttention, useComposed } from './attention_composed.js';
+import { contiguous, reshape, slice, unflatten } from './view.js';
 
 export interface AttentionOpts {
   causal?: boolean;
@@ -53,6 +55,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOpts =
     throw new RangeError(`attention: q ${fmt(q.shape)}, k ${fmt(k.shape)}, v ${fmt(v.shape)} do not agree`);
   }
   const shape = checkOpts(B, Tq, Tk, H, D, q, opts);
+  if (useComposed(q, B, H, Tq, Tk, opts.keyMask)) return composedAttention(q, k, v, shape.causal, shape.scale);
   const Q = asBTHD(q), Kt = asBTHD(k), V = asBTHD(v);
   const out = Tensor.empty([B, Tq, H, D], q.dtype);
   const lse = Tensor.empty([B, H, Tq], q.dtype);
@@ -77,6 +80,10 @@ export function selfAttention(qkv: Tensor, heads: number, opts: AttentionOpts = 
   }
   const [B, T, C3] = qkv.shape, C = C3 / 3, D = C / heads;
   const shape = checkOpts(B, T, T, heads, D, qkv, opts);
+  if (useComposed(qkv, B, heads, T, T, opts.keyMask)) {
+    const part = (i: number) => unflatten(slice(qkv, 2, i * C, (i + 1) * C), 2, [heads, D]);
+    return reshape(composedAttention(part(0), part(1), part(2), shape.causal, shape.scale), [B, T, C]);
+  }
   const x = contiguous(qkv);
   const base = x.data.subarray(x.offset) as Float32Array;
   const views = [0, 1, 2].map((i) => bthd(base, i * C, T, heads, D, C3));

@@ -82,6 +82,14 @@ export function gemmSuite(ctx: SuiteContext): void {
         runGemm(`aligned 132x260x36 ${ta}${tb}`, { m: 132, n: 260, k: 36, ta, tb }, seed + 10);
       }
     });
+    it('long k over few output tiles (split-K on WebGPU): every transpose, offsets, alpha, NaN in C; padded C does not split', () => {
+      for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+        const seed = 150 + Number(ta) * 2 + Number(tb);
+        runGemm(`long-k 70x40x2048 ${ta}${tb}`, { m: 70, n: 40, k: 2048, ta, tb, padA: 4, padB: 8, aOff: 4, bOff: 8, cOff: 3, alpha: 0.5, cFill: NaN }, seed);
+        runGemm(`long-k 33x65x1030 ${ta}${tb}`, { m: 33, n: 65, k: 1030, ta, tb, padA: 1, aOff: 1 }, seed + 10);
+      }
+      runGemm('long-k padded C', { m: 64, n: 64, k: 1024, ta: true, tb: false, padC: 3 }, 160);
+    });
     it('1x1x1', () => {
       runGemm('1x1x1', { m: 1, n: 1, k: 1, ta: false, tb: false }, 120);
       runGemm('1x1x1 TT beta', { m: 1, n: 1, k: 1, ta: true, tb: true, alpha: 2, beta: 0.5 }, 121);

@@ -2,13 +2,17 @@
  * webgpu/kernels/gemm.ts — batched strided GEMM, C = alpha op(A) op(B) + beta C (row-major, the
  * Backend.gemm contract), twin of ref/elementwise.ts gemm. Tiles of 64x64 (4x4 per thread) or
  * 128x128 outputs (8x8) per 256-thread workgroup, over k-slices held in workgroup memory; the batch
- * is grid z. CM3LEON_WEBGPU_GEMM_TILE=small|large pins the tile.
+ * is grid z. CM3LEON_WEBGPU_GEMM_TILE=small|large pins the tile. Long-k GEMMs with few output tiles
+ * (weight gradients) split k into slices computed as a batch and summed (splitK).
  * beta = 0 never reads C (it may hold NaN).
  */
 import { GEMM_PARAMS, STORE_ROW, tileCode } from './gemm_parts.js';
 import type { GArr, GpuRuntime, KernelSpec } from '../runtime.js';
 import { unaliased } from '../alias.js';
 import { gemmVec4Spec, vec4Eligible } from './gemm_vec4.js';
+import { reduce } from './reduce.js';
+
+const SUM = 0;
 
 /** A tile configuration: TM x TN outputs per 256-thread workgroup over k-slices of TK. */
 interface Tile { TM: number; TN: number; TK: number }
@@ -70,6 +74,26 @@ const LARGE: Tile = { TM: 128, TN: 128, TK: 16 };
 const SPECS = new Map<Tile, KernelSpec>([[SMALL, gemmV4Spec(1, 16)], [LARGE, gemmV4Spec(2, 16)]]);
 const VEC4_SPECS = new Map<Tile, KernelSpec>([[SMALL, gemmVec4Spec(1)], [LARGE, gemmVec4Spec(2)]]);
 
+/** Output tiles below which a long-k GEMM has too few workgroups to fill a GPU. */
+const SPLIT_BELOW_TILES = 128;
+
+/**
+ * How many k-slices to compute in parallel (1 = none): weight gradients (e.g. 256 x 256 outputs
+ * over k = 3072 rows) give 16 workgroups of 64x64, a few percent of a large GPU. Split so that
+ * tiles x slices reaches ~256 workgroups with slices of at least 256; single GEMMs with beta = 0
+ * and dense C only (CM3LEON_WEBGPU_SPLITK=0 turns it off).
+ */
+function splitK(tiles: number, k: number, batch: number, beta: number, denseC: boolean): number {
+  if (process.env.CM3LEON_WEBGPU_SPLITK === '0' || batch !== 1 || beta !== 0 || !denseC || tiles >= SPLIT_BELOW_TILES) return 1;
+  let best = 1;
+  for (const s of [2, 3, 4, 6, 8, 12, 16]) {
+    if (k % s !== 0 || k / s < 256) continue;
+    best = s;
+    if (tiles * s >= 2 * SPLIT_BELOW_TILES) break;
+  }
+  return best;
+}
+
 /**
  * The 64x64 tile unless pinned (CM3LEON_WEBGPU_GEMM_TILE=small|large): on an H100 it was the
  * faster of the two at 7 of the 10 benchmark shapes (docs/performance.md).
@@ -85,6 +109,16 @@ export function gemm(rt: GpuRuntime, a: GArr, aOff: number, b: GArr, bOff: numbe
   if (batch > 1 && strideC === 0) throw new RangeError('gemm: batch > 1 with strideC = 0 (every batch writing one C) is not supported on WebGPU');
   const tile = pickTile();
   const gx = Math.ceil(n / tile.TN), gy = Math.ceil(m / tile.TM);
+  const split = splitK(gx * gy, k, batch, beta, ldc === n);
+  if (split > 1) {
+    // k in `split` equal slices as a batch of partial products, then their sum into C.
+    const kc = k / split, part = rt.alloc(split * m * n);
+    gemm(rt, a, aOff, b, bOff, part, 0, m, n, kc, transA, transB, lda, ldb, n, alpha, 0, split,
+      transA ? kc * lda : kc, transB ? kc : kc * ldb, m * n);
+    reduce(rt, SUM, part, 1, split, m * n, { ...c, off: c.off + cOff, len: m * n }, null);
+    rt.free(part);
+    return;
+  }
   if (gx > 65535 || gy > 65535 || batch > 65535) throw new RangeError(`gemm: grid ${gx}x${gy}x${batch} too large for WebGPU`);
   // Aligned operands take the vec4-load kernel (CM3LEON_WEBGPU_GEMM_VEC4=0 turns it off).
   const vec4 = process.env.CM3LEON_WEBGPU_GEMM_VEC4 !== '0' &&
