@@ -41,9 +41,9 @@ async function timeResident(c: Config, steps: number, warmup: number): Promise<R
     const rng = new Rng(1234);
     const ids = randint([c.B, c.T], c.V, rng).keep(), tgt = randint([c.B, c.T], c.V, rng).keep();
     const times: number[] = [], record: number[] = [], wait: number[] = [];
-    let first = NaN, last = NaN, dispatches = 0;
+    let first = NaN, last = NaN, dispatches = 0, binds = 0, submits = 0;
     for (let s = 0; s < warmup + steps; s++) {
-      const t0 = performance.now(), d0 = rt.dispatches;
+      const t0 = performance.now(), d0 = rt.dispatches, b0 = rt.bindGroupsCreated, s0 = rt.submits;
       const loss = tidy(() => { const l = model.loss(ids, tgt); backward(l); return l; });
       const t1 = performance.now();
       const l = (await clipGradNormAndRead(params, 1.0, [loss])).values[0];
@@ -51,13 +51,14 @@ async function timeResident(c: Config, steps: number, warmup: number): Promise<R
       loss.dispose();
       opt.step();
       opt.zeroGrad();
-      if (s >= warmup) { times.push(performance.now() - t0); record.push(t1 - t0); wait.push(t2 - t1); dispatches = rt.dispatches - d0; }
+      if (s >= warmup) { times.push(performance.now() - t0); record.push(t1 - t0); wait.push(t2 - t1); dispatches = rt.dispatches - d0; binds = rt.bindGroupsCreated - b0; submits = rt.submits - s0; }
+      if (process.env.CM3LEON_BENCH_VERBOSE) console.log(`# step ${s}: ${rt.dispatches - d0} dispatches, ${rt.bindGroupsCreated - b0} new bind groups, ${rt.submits - s0} submits`);
       if (s === 0) first = l;
       last = l;
     }
     await rt.sync();
     const m = median(times);
-    return { step_ms_median: m, tokens_per_s: (c.B * c.T) / (m / 1000), record_ms_median: median(record), wait_ms_median: median(wait), dispatches, loss_first: first, loss_last: last };
+    return { step_ms_median: m, tokens_per_s: (c.B * c.T) / (m / 1000), record_ms_median: median(record), wait_ms_median: median(wait), dispatches, bind_groups_created: binds, submits, loss_first: first, loss_last: last };
   } finally {
     useDevice(null);
   }
@@ -76,7 +77,7 @@ export async function runWebGpuStepBench(args: string[]): Promise<void> {
   const rt = await openDevice();
   console.log(`# WebGPU training step (resident tensors, fp32) vs PyTorch eager ${cuda ? 'CUDA' : 'CPU (2 threads, OMP_WAIT_POLICY=PASSIVE)'}; ${steps} timed steps after ${warmup}\n`);
   void rt;
-  const rows: (string | number)[][] = [['config', 'webgpu tok/s', 'webgpu ms/step', 'host record ms', 'wait ms', 'dispatches', 'PyTorch eager tok/s', 'PyTorch SDPA tok/s', 'webgpu / best PyTorch']];
+  const rows: (string | number)[][] = [['config', 'webgpu tok/s', 'webgpu ms/step', 'host record ms', 'wait ms', 'dispatches (new bind groups, submits)', 'PyTorch eager tok/s', 'PyTorch SDPA tok/s', 'webgpu / best PyTorch']];
   for (const c of CONFIGS.filter((x) => !only || x.arch === only)) {
     const w = await timeResident(c, steps, warmup);
     const peerArgs = ['dev/bench_torch.py', '--arch', c.arch, '--layers', String(c.L), '--d', String(c.d), '--heads', String(c.heads), '--seq', String(c.T),
@@ -87,7 +88,7 @@ export async function runWebGpuStepBench(args: string[]): Promise<void> {
     const best = Math.max(...[tps(eager), tps(sdpa)].filter(Number.isFinite));
     for (const [what, p] of [['eager', eager], ['sdpa', sdpa]] as const) if (typeof p === 'string') console.log(`# PyTorch ${what}: ${p}`);
     rows.push([`${c.name} (L ${c.L}, d ${c.d}, T ${c.T}, V ${c.V}, B ${c.B})`, Math.round(w.tokens_per_s), w.step_ms_median.toFixed(2), w.record_ms_median.toFixed(2), w.wait_ms_median.toFixed(2),
-      w.dispatches, Number.isFinite(tps(eager)) ? Math.round(tps(eager)) : '-', Number.isFinite(tps(sdpa)) ? Math.round(tps(sdpa)) : '-',
+      `${w.dispatches} (${w.bind_groups_created}, ${w.submits})`, Number.isFinite(tps(eager)) ? Math.round(tps(eager)) : '-', Number.isFinite(tps(sdpa)) ? Math.round(tps(sdpa)) : '-',
       Number.isFinite(best) ? (w.tokens_per_s / best).toFixed(2) : '-']);
     console.log(`# ${c.name}: webgpu loss ${w.loss_first.toFixed(3)} -> ${w.loss_last.toFixed(3)}`);
   }

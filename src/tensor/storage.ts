@@ -82,8 +82,13 @@ export function popScope(keep: Set<Disposable>): void {
   const top = scopes.pop();
   if (!top) throw new Error('popScope without pushScope');
   const parent = scopes[scopes.length - 1];
-  for (const t of top) {
-    if (keep.has(t)) { if (parent) parent.push(t); continue; }
+  // Newest first: the pool is a stack, so the next scope's first allocation of a size gets the
+  // buffer this scope allocated first. A step that repeats therefore gets the same buffers each
+  // time (the WebGPU runtime's bind groups are cached by buffer).
+  for (let i = top.length - 1; i >= 0; i--) {
+    const t = top[i];
+    if (keep.has(t)) continue;
     if (!t.kept) t.dispose();
   }
+  if (parent) for (const t of top) if (keep.has(t)) parent.push(t);
 }

@@ -44,10 +44,13 @@ export class GpuRuntime {
   /** Device-side validity flags (kernels cannot throw), read by checkErrors(). */
   private checks: { flag: GArr; explain: (flag: number) => Promise<string> }[] = [];
   dispatches = 0;
+  /** Bind groups created (cache misses) and submits, for benchmarks. */
+  bindGroupsCreated = 0;
+  submits = 0;
   private sinceSubmit = 0;
   /**
-   * Bind groups by (kernel, uniform slot, buffers): a training step records the same dispatches on
-   * the same pooled buffers every step, so most are reused instead of created again.
+   * Bind groups by (kernel, buffers; the uniform slot is a dynamic offset): a training step records
+   * the same dispatches on the same pooled buffers every step, so most are reused.
    */
   private bindCache = new Map<string, GPUBindGroup>();
   private bufferIds = new WeakMap<GPUBuffer, number>();
@@ -73,8 +76,22 @@ export class GpuRuntime {
     const { fields, size } = layoutFields(spec);
     if (size > UNIFORM_SLOT) throw new Error(`${spec.name}: ${size} bytes of params exceed a ${UNIFORM_SLOT}-byte uniform slot`);
     const module = this.device.createShaderModule({ code: kernelHeader(spec, this.fusedFma) + spec.code, label: spec.name });
-    const pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: spec.name });
-    const k: Kernel = { spec, pipeline, layout: pipeline.getBindGroupLayout(0), fields, size };
+    // An explicit layout: the uniform slot is a dynamic offset, so a bind group depends only on the
+    // buffers bound and is reused across dispatches and steps.
+    const layout = this.device.createBindGroupLayout({
+      label: spec.name,
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: size } },
+        ...Object.values(spec.bindings).map((kind, j): GPUBindGroupLayoutEntry => ({
+          binding: j + 1, visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: kind === 'f32rw' || kind === 'i32rw' || kind === 'atomic' ? 'storage' : 'read-only-storage' },
+        })),
+      ],
+    });
+    const pipeline = this.device.createComputePipeline({
+      layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' }, label: spec.name,
+    });
+    const k: Kernel = { spec, pipeline, layout, fields, size };
     this.kernels.set(spec.name, k);
     return k;
   }
@@ -140,7 +157,7 @@ export class GpuRuntime {
       if (!a) throw new Error(`${k.spec.name}: missing array ${name}`);
       return a.buf;
     });
-    let key = `${k.spec.name}|${base}`;
+    let key = k.spec.name;
     for (const b of bufs) {
       let id = this.bufferIds.get(b);
       if (id === undefined) this.bufferIds.set(b, (id = this.nextBufferId++));
@@ -148,16 +165,17 @@ export class GpuRuntime {
     }
     let bind = this.bindCache.get(key);
     if (!bind) {
-      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: base, size: k.size } }];
+      const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.arena, offset: 0, size: k.size } }];
       bufs.forEach((buffer, j) => entries.push({ binding: j + 1, resource: { buffer } }));
       bind = this.device.createBindGroup({ layout: k.layout, entries });
+      this.bindGroupsCreated++;
       if (this.bindCache.size >= BIND_CACHE_MAX) this.bindCache.clear();
       this.bindCache.set(key, bind);
     }
     this.encoder ??= this.device.createCommandEncoder();
     this.pass ??= this.encoder.beginComputePass();
     this.pass.setPipeline(k.pipeline);
-    this.pass.setBindGroup(0, bind);
+    this.pass.setBindGroup(0, bind, [base]);
     this.pass.dispatchWorkgroups(groups[0], groups[1] ?? 1, groups[2] ?? 1);
     this.dispatches++;
     if (++this.sinceSubmit >= SUBMIT_EVERY) this.flush();
@@ -220,6 +238,7 @@ export class GpuRuntime {
     this.pass = null;
     this.device.queue.writeBuffer(this.arena, 0, this.staging, 0, this.used);
     this.device.queue.submit([this.encoder.finish()]);
+    this.submits++;
     this.encoder = null;
     this.used = 0;
   }
