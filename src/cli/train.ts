@@ -38,7 +38,9 @@ Usage:
 The first run tokenizes the dataset's train split (memory bank = training set) and its held-out
 concepts with the committed tokenizers (models/tokenizer/) and retriever (models/retriever/),
 and caches them in OUT/corpus_*.safetensors. Writes OUT/model.safetensors (+ AdamW state),
-OUT/train_log.jsonl and OUT/loss.svg. A NaN/Inf loss stops the run and keeps the last checkpoint.`;
+OUT/train_log.jsonl and OUT/loss.svg. A NaN/Inf loss stops the run and keeps the last checkpoint.
+--device webgpu (global option) keeps the model, optimizer state and every step on the GPU; the
+data preparation stays on the CPU.`;
 
 function fail(msg: string): never {
   process.stderr.write(`cm3leon train: ${msg}\n`);
