@@ -2,7 +2,7 @@
  * nn/module.ts — Module: a tree of named parameters and child modules with stateDict /
  * loadStateDict (names join with '.', as PyTorch), plus the Parameter constructor.
  */
-import { Tensor } from '../tensor/index.js';
+import { copyStorage, Tensor } from '../tensor/index.js';
 import { fmt } from '../tensor/functions/util.js';
 
 /** Mark t as a trainable parameter: requires grad, survives tidy(). Must own contiguous float storage. */
@@ -74,7 +74,7 @@ export abstract class Module {
       if (src.shape.length !== p.shape.length || src.shape.some((d, i) => d !== p.shape[i])) {
         throw new RangeError(`loadStateDict: ${k} has shape ${fmt(src.shape)}, expected ${fmt(p.shape)}`);
       }
-      p.data.set(src.storage() as Float32Array);
+      copyStorage(p.data, src.storage());
     }
   }
 

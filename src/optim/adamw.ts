@@ -3,7 +3,7 @@
  * parameter; parameters can opt out of decay (biases, norms) through `decay`.
  */
 import { releaseGrads } from '../nn/module.js';
-import { kernelsOf, Tensor, zeros } from '../tensor/index.js';
+import { copyStorage, kernelsOf, Tensor, zeros } from '../tensor/index.js';
 
 export interface AdamWOpts {
   lr?: number;
@@ -69,8 +69,8 @@ export class AdamW {
     for (const s of this.slots) {
       const m = state.get(`${s.name}.m`), v = state.get(`${s.name}.v`);
       if (!m || !v || m.size !== s.p.size || v.size !== s.p.size) throw new Error(`AdamW: missing or mis-shaped state for ${s.name}`);
-      s.m.data.set(m.storage() as Float32Array);
-      s.v.data.set(v.storage() as Float32Array);
+      copyStorage(s.m.data, m.storage());
+      copyStorage(s.v.data, v.storage());
     }
     this.stepCount = stepCount;
   }

@@ -28,7 +28,15 @@ export class DeviceArray implements GArr {
   set(src: ArrayLike<number> | DeviceArray, offset = 0): void {
     if (offset < 0 || offset + src.length > this.len) throw new RangeError(`DeviceArray.set: ${src.length} values at ${offset} overflow ${this.len}`);
     const dst = this.subarray(offset, offset + src.length);
-    if (src instanceof DeviceArray) { this.rt.copyBuffer(src, dst, src.len); return; }
+    if (src instanceof DeviceArray) {
+      if (src.buf !== this.buf) { this.rt.copyBuffer(src, dst, src.len); return; }
+      // WebGPU forbids a copy within one buffer: go through a temporary.
+      const tmp = this.rt.alloc(src.len);
+      this.rt.copyBuffer(src, tmp, src.len);
+      this.rt.copyBuffer(tmp, dst, src.len);
+      this.rt.free(tmp);
+      return;
+    }
     const host = this.int ? (src instanceof Int32Array ? src : Int32Array.from(src)) : (src instanceof Float32Array ? src : Float32Array.from(src));
     this.rt.write(dst, host);
   }

@@ -6,6 +6,7 @@ import { addInPlace, add } from './functions/arith.js';
 import { ones } from './functions/create.js';
 import { contiguous } from './functions/view.js';
 import { registerGradMath } from './autograd.js';
+import { copyStorage } from './storage.js';
 import { Tensor } from './tensor.js';
 
 registerGradMath({
@@ -14,7 +15,7 @@ registerGradMath({
   ones,
   clone: (t: Tensor) => {
     const out = Tensor.empty(t.shape, t.dtype);
-    out.data.set(contiguous(t).storage() as Float32Array);
+    copyStorage(out.data, contiguous(t).storage());
     return out;
   },
 });
@@ -22,7 +23,7 @@ registerGradMath({
 export { Tensor, sizeOf, type Shape } from './tensor.js';
 export { backward, clearTape, isGradEnabled, noGrad, tapeLength, tidy } from './autograd.js';
 export { Rng } from './random.js';
-export { clearPool, poolStats, setPoolCap, type DType, type HostStorage, type Storage } from './storage.js';
+export { clearPool, copyStorage, poolStats, setPoolCap, type DType, type HostStorage, type Storage } from './storage.js';
 export { K as kernelsOf } from './functions/util.js';
 export { activeDevice, DeviceArray, onDevice, openDevice, useDevice } from './device.js';
 export * from './functions/arith.js';

@@ -51,6 +51,17 @@ export function releaseStorage(dtype: DType, buf: Storage): void {
   pooledBytes += buf.byteLength;
 }
 
+/**
+ * dst.set(src, offset) across placements: into a device view from host values or another device
+ * view; a device source into host memory throws (the values must be read back first).
+ */
+export function copyStorage(dst: Storage, src: Storage, offset = 0): void {
+  if (src instanceof DeviceArray && !(dst instanceof DeviceArray)) {
+    throw new Error('a GPU tensor cannot be copied into host memory synchronously: read it first (`await t.read()`)');
+  }
+  (dst as Float32Array).set(src as Float32Array, offset);
+}
+
 /** Drop every pooled buffer (memory goes back to the GC). */
 export function clearPool(): void {
   pool.clear();

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clipGradNorm, clipGradNormAndRead } from '../../src/optim/clip.js';
 import {
-  attention, backward, crossEntropy, embedding, gelu, layerNorm, linear, mul, onDevice, openDevice, randn, Rng, selfAttention,
+  add, attention, backward, reshape, copyStorage, crossEntropy, embedding, gelu, layerNorm, linear, mul, onDevice, openDevice, randn, Rng, selfAttention,
   softmax, sum, tensor, tidy, type Tensor,
 } from '../../src/tensor/index.js';
 import type { GpuRuntime } from '../../src/backend/webgpu/runtime.js';
@@ -58,6 +58,8 @@ test('new tensors live on the active device; host access fails with a hint; read
   d.subarray(1, 3).fill(0);
   d.set([9], 3);
   assert.deepEqual(Array.from(await t.read()), [1, 0, 0, 9]);
+  d.set(d.subarray(2, 4), 0); // within one buffer (WebGPU forbids that copy; it goes through a temporary)
+  assert.deepEqual(Array.from(await t.read()), [0, 9, 0, 9]);
   assert.ok(!tensor([1]).onDevice, 'outside onDevice tensors stay on the host');
   t.release();
 });
@@ -71,6 +73,7 @@ test('a small network: loss and every gradient on the device equal the host', { 
   for (const k of Object.keys(host) as (keyof typeof host)[]) close(await dev[k].grad!.read(), host[k].grad!.flat(), 1e-4, `d${k}`);
   // Clipping: the same norm and scaled gradients; the loss comes back in the same wait.
   const nh = clipGradNorm(Object.values(host), 0.05);
+  assert.ok(nh > 0.05, `the clip must act (norm ${nh})`);
   const { norm, values } = await clipGradNormAndRead(Object.values(dev), 0.05, [ld]);
   close([norm], [nh], 1e-5, 'norm');
   close(values, [lh], 1e-5, 'loss read with the norm');
@@ -111,4 +114,20 @@ test('attention on the device (composed and fused) equals the host: causal self-
       delete process.env.CM3LEON_WEBGPU_ATTENTION;
     }
   }
+});
+
+test('host and device tensors do not mix silently; a mean over zero weight is 0 with zero gradients', { skip }, async () => {
+  const h = tensor([1, 2]), d = onDevice(rt!, () => tensor([3, 4]).keep());
+  assert.throws(() => add(h, d), /in host memory and .* on the GPU/);
+  assert.throws(() => embedding(reshape(d, [2, 1]), tensor([0], [1], 'i32')), /in host memory and .* on the GPU/);
+  assert.throws(() => copyStorage(h.data, d.data), /read it first/);
+  const logits = onDevice(rt!, () => { const t = randn([3, 5], { rng: new Rng(4) }).keep(); t.requiresGrad = true; return t; });
+  const l = onDevice(rt!, () => tidy(() => {
+    const x = crossEntropy(logits, tensor([1, -100, 2], [3], 'i32'), { weights: tensor([0, 1, 0], [3]) });
+    backward(x);
+    return x;
+  }));
+  assert.deepEqual(Array.from(await l.read()), [0]);
+  assert.ok(Array.from(await logits.grad!.read()).every((g) => g === 0));
+  d.release();
 });

@@ -15,7 +15,8 @@ import { after, test } from 'node:test';
 import { getBackend, getBackendByName, setBackend } from '../../src/backend/index.js';
 import { tryLoadNative } from '../../src/backend/native/binding.js';
 import { lmDataConfig } from '../../src/lm/batches.js';
-import { trainLm } from '../../src/lm/train.js';
+import { NonFiniteLossError, trainLm } from '../../src/lm/train.js';
+import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
 import { resolveCM3LeonConfig } from '../../src/model/cm3leon_presets.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { topicCorpus } from '../helpers/lm_corpus.js';
@@ -72,4 +73,12 @@ test('tiny pretraining: the same loss curve on cpu and webgpu (per-op facade and
   // 6 steps resident, then resume from its checkpoint on the CPU: the same curve.
   await run('handoff', cpuName, 'webgpu', { stopAfter: 6 });
   compare(await run('handoff', cpuName, 'cpu', { resume: true }), 'resident 6 steps + cpu resume');
+  // A NaN loss on the device stops before the update and leaves the last checkpoint as it was.
+  const ckpt = join(dir, 'handoff', 'model.safetensors'), f = readSafetensors(ckpt);
+  (f.tensors.get('wte.weight')!.data as Float32Array).fill(Number.NaN);
+  writeSafetensors(ckpt, f.tensors, { ...f.metadata, step: '6' });
+  const before = readFileSync(ckpt);
+  await assert.rejects(() => run('handoff', cpuName, 'webgpu', { resume: true }),
+    (e: Error) => e instanceof NonFiniteLossError && /loss is NaN at step 7.*last good checkpoint \(step 6\)/.test(e.message));
+  assert.deepEqual(readFileSync(ckpt), before);
 });

@@ -22,8 +22,8 @@ export type DeviceKernels = Omit<Backend<GArr, GArr>, 'sumSquares' | 'crossEntro
   /** As the Backend's, or with the scale read on the device as g[0] * inv[0]. */
   crossEntropyBackward(logits: GArr, rows: number, V: number, targets: GArr, weights: GArr | null,
     ignoreIndex: number, lse: GArr, scale: number | [GArr, GArr], dlogits: GArr): void;
-  /** res[0] = weighted mean of the row losses, res[1] = 1 / total weight (0, 0 when none counts). */
-  crossEntropyMean(rowLoss: GArr, rows: number, targets: GArr, weights: GArr | null, ignoreIndex: number, res: GArr): void;
+  /** mean[0] = weighted mean of the row losses, inv[0] = 1 / total weight (0, 0 when none counts). */
+  crossEntropyMean(rowLoss: GArr, rows: number, targets: GArr, weights: GArr | null, ignoreIndex: number, mean: GArr, inv: GArr): void;
 };
 
 type Tail<F> = F extends (rt: GpuRuntime, ...rest: infer R) => infer Ret ? (...args: R) => Ret : never;

@@ -65,8 +65,12 @@ export class GpuRuntime {
     return rt;
   }
 
+  /** The first validation/out-of-memory error reported outside an error scope; read() throws it. */
+  private deviceError: string | null = null;
+
   constructor(device: GPUDevice) {
     this.device = device;
+    device.addEventListener?.('uncapturederror', (e) => { this.deviceError ??= (e as GPUUncapturedErrorEvent).error.message; });
     this.arena = device.createBuffer({ size: ARENA_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
@@ -261,6 +265,12 @@ export class GpuRuntime {
       staging.unmap();
     } finally {
       staging.destroy();
+    }
+    if (this.deviceError !== null) {
+      const msg = this.deviceError;
+      this.deviceError = null;
+      for (const c of pending) this.free(c.flag);
+      throw new Error(`webgpu: the device rejected recorded work (results since the last read are invalid): ${msg}`);
     }
     const flags = new Int32Array(copy, a.len * 4, pending.length);
     let error: string | null = null;

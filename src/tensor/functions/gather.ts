@@ -4,11 +4,12 @@
  */
 import { record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
-import { floatData, fmt, intData, K, normAxis, prod } from './util.js';
+import { floatData, fmt, intData, K, normAxis, prod, samePlace } from './util.js';
 import { contiguous } from './view.js';
 
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   const a = normAxis(axis, x.ndim, 'indexSelect');
+  samePlace('indexSelect', x, index);
   const idx = intData(index, 'indexSelect index');
   const outer = prod(x.shape, 0, a), inner = prod(x.shape, a + 1);
   const size = x.shape[a], n = idx.length;

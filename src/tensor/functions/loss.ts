@@ -8,7 +8,7 @@ import { DeviceArray, deviceKernels } from '../device.js';
 import { Tensor } from '../tensor.js';
 import { abs, square, sub } from './arith.js';
 import { mean } from './reduce.js';
-import { floatData, fmt, intData, K } from './util.js';
+import { floatData, fmt, intData, K, samePlace } from './util.js';
 import { contiguous } from './view.js';
 
 export interface CrossEntropyOpts {
@@ -28,6 +28,7 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
     throw new RangeError(`crossEntropy: targets ${fmt(targets.shape)} do not match logits ${fmt(logits.shape)}`);
   }
   const ignore = opts.ignoreIndex ?? -100;
+  samePlace('crossEntropy', logits, targets, opts.weights);
   const t = intData(targets, 'crossEntropy targets');
   const w = opts.weights ? floatData(opts.weights, 'crossEntropy weights') : null;
   if (w && w.length !== rows) throw new RangeError(`crossEntropy: weights need ${rows} values, got ${w.length}`);
@@ -56,13 +57,12 @@ function crossEntropyOnDevice(logits: Tensor, rowLoss: DeviceArray, x: FArray, t
   ignore: number, lse: Tensor): Tensor {
   const V = logits.shape[logits.ndim - 1], rows = logits.size / V;
   const dk = deviceKernels(rowLoss.rt), asDev = (a: unknown) => a as DeviceArray;
-  const res = Tensor.empty([2], logits.dtype);
-  dk.crossEntropyMean(rowLoss, rows, asDev(t), w ? asDev(w) : null, ignore, asDev(res.data));
-  const out = new Tensor(res.data, res.dtype, [], [], 0, res);
+  const out = Tensor.empty([], logits.dtype), inv = Tensor.empty([1], logits.dtype);
+  dk.crossEntropyMean(rowLoss, rows, asDev(t), w ? asDev(w) : null, ignore, asDev(out.data), asDev(inv.data));
   return record('crossEntropy', out, [logits], (g) => {
     const dx = Tensor.empty(logits.shape, logits.dtype);
     dk.crossEntropyBackward(asDev(x), rows, V, asDev(t), w ? asDev(w) : null, ignore, asDev(lse.data),
-      [asDev(floatData(g, 'crossEntropy grad')), asDev(res.data).subarray(1, 2)], asDev(dx.data));
+      [asDev(floatData(g, 'crossEntropy grad')), asDev(inv.data)], asDev(dx.data));
     return [dx];
   });
 }

@@ -4,7 +4,7 @@
  */
 import { record } from '../autograd.js';
 import { Tensor } from '../tensor.js';
-import { floatData, fmt, K } from './util.js';
+import { floatData, fmt, K, samePlace } from './util.js';
 import { contiguous } from './view.js';
 
 function checkParam(p: Tensor | null, n: number, what: string): void {
@@ -15,6 +15,7 @@ export function layerNorm(x: Tensor, weight: Tensor | null = null, bias: Tensor 
   const n = x.shape[x.ndim - 1], rows = x.size / n;
   checkParam(weight, n, 'layerNorm weight');
   checkParam(bias, n, 'layerNorm bias');
+  samePlace('layerNorm', x, weight, bias);
   const xd = floatData(contiguous(x), 'layerNorm input');
   const wd = weight ? floatData(weight, 'layerNorm weight') : null;
   const bd = bias ? floatData(bias, 'layerNorm bias') : null;
@@ -35,6 +36,7 @@ export function layerNorm(x: Tensor, weight: Tensor | null = null, bias: Tensor 
 export function rmsNorm(x: Tensor, weight: Tensor | null = null, eps = 1e-6): Tensor {
   const n = x.shape[x.ndim - 1], rows = x.size / n;
   checkParam(weight, n, 'rmsNorm weight');
+  samePlace('rmsNorm', x, weight);
   const xd = floatData(contiguous(x), 'rmsNorm input');
   const wd = weight ? floatData(weight, 'rmsNorm weight') : null;
   const out = Tensor.empty(x.shape, x.dtype);

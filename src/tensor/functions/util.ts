@@ -41,6 +41,17 @@ export function intData(t: Tensor, what: string): Int32Array {
 export function sameFloat(a: Tensor, b: Tensor, op: string): void {
   if (a.dtype !== b.dtype) throw new TypeError(`${op}: dtype mismatch (${a.dtype} vs ${b.dtype})`);
   if (a.dtype === 'i32') throw new TypeError(`${op}: float tensors required`);
+  samePlace(op, a, b);
+}
+
+/** Every operand of an op on the host, or every one on the GPU (kernels cannot mix them). */
+export function samePlace(op: string, a: Tensor, ...others: (Tensor | null | undefined)[]): void {
+  for (const b of others) {
+    if (b && b.onDevice !== a.onDevice) {
+      throw new TypeError(`${op}: ${a.onDevice ? b : a} is in host memory and ${a.onDevice ? a : b} on the GPU; create both ` +
+        'while the same device is in use (useDevice / onDevice)');
+    }
+  }
 }
 
 export function normAxis(axis: number, ndim: number, op: string): number {

@@ -4,6 +4,7 @@
  * gradient back into the input's shape.
  */
 import { noGrad, record } from '../autograd.js';
+import { copyStorage } from '../storage.js';
 import { contiguousStrides, sizeOf, Tensor, type Shape } from '../tensor.js';
 import { bindContiguous, broadcastShapes, broadcastStrides, collapse, fmt, K, normAxis, shapeEq } from './util.js';
 
@@ -105,7 +106,7 @@ export function copyInto(dst: Tensor, src: Tensor, accumulate: boolean): void {
   if (dst.dtype === 'i32') {
     if (accumulate) throw new TypeError('copyInto: accumulate needs float tensors');
     if (!dst.isContiguous()) throw new Error('copyInto: i32 destination must be contiguous');
-    dst.data.set(src.storage() as Int32Array, dst.offset);
+    copyStorage(dst.data, src.storage(), dst.offset);
     return;
   }
   const c = collapse(dst.shape, [src.strides, dst.strides]);

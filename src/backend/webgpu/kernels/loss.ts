@@ -50,12 +50,12 @@ const CROSS_ENTROPY: KernelSpec = {
 };
 
 /**
- * The weighted mean from the per-row losses on the device: res[0] = sum_r loss_r / D and res[1] =
- * 1 / D, D = sum of w_r over rows whose target is not ignored (both 0 when D = 0). One workgroup.
+ * The weighted mean from the per-row losses on the device: mean = sum_r loss_r / D and inv = 1 / D,
+ * D = sum of w_r over rows whose target is not ignored (both 0 when D = 0). One workgroup.
  */
 const CROSS_ENTROPY_MEAN: KernelSpec = {
   name: 'cross_entropy_mean', params: { rows: 'u32', V: 'u32', ignore: 'i32', has_w: 'u32' },
-  bindings: { loss: 'f32', targets: 'i32', weights: 'f32', res: 'f32rw' },
+  bindings: { loss: 'f32', targets: 'i32', weights: 'f32', mean: 'f32rw', inv: 'f32rw' },
   code: FLOATS + TARGET + wgSum('sum_loss') + wgSum('sum_w') + /* wgsl */ `
 @compute @workgroup_size(${WG}) fn main(@builtin(local_invocation_index) li: u32) {
   var total = 0.0;
@@ -67,8 +67,8 @@ const CROSS_ENTROPY_MEAN: KernelSpec = {
   let t = sum_loss(total, li);
   let d = sum_w(denom, li);
   if (li == 0u) {
-    res[P.res_off] = select(0.0, t / d, d > 0.0);
-    res[P.res_off + 1u] = select(0.0, 1.0 / d, d > 0.0);
+    mean[P.mean_off] = select(0.0, t / d, d > 0.0);
+    inv[P.inv_off] = select(0.0, 1.0 / d, d > 0.0);
   }
 }`,
 };
@@ -87,7 +87,8 @@ ${threadMain(WG, 'e')}
   let j = e % P.V;
   let t = row_target(r);
   var scale = P.scale;
-  if (P.dev_scale != 0u) { scale = g[P.g_off] * inv[P.inv_off]; }
+  // No counted weight: gradient 0 (as the host), even for an inf/NaN upstream gradient.
+  if (P.dev_scale != 0u) { scale = select(0.0, g[P.g_off] * inv[P.inv_off], inv[P.inv_off] != 0.0); }
   let c = select(scale * row_weight(r), 0.0, t == -1);
   var d = 0.0;
   if (c != 0.0) {
@@ -120,10 +121,10 @@ export function crossEntropyBackward(rt: GpuRuntime, logits: GArr, rows: number,
       grid(Math.ceil((rows * V) / WG))));
 }
 
-/** res[0] = weighted mean loss, res[1] = 1 / total weight (CROSS_ENTROPY_MEAN). */
+/** mean[0] = weighted mean loss, inv[0] = 1 / total weight (CROSS_ENTROPY_MEAN). */
 export function crossEntropyMean(rt: GpuRuntime, rowLoss: GArr, rows: number, targets: GArr, weights: GArr | null,
-  ignoreIndex: number, res: GArr): void {
-  unaliased(rt, [rowLoss, targets, weights], [[res, 2]], ([r]) =>
+  ignoreIndex: number, mean: GArr, inv: GArr): void {
+  unaliased(rt, [rowLoss, targets, weights], [[mean, 1], [inv, 1]], ([m, i]) =>
     rt.run(rt.kernel(CROSS_ENTROPY_MEAN), { rows, V: 0, ignore: ignoreIndex, has_w: weights ? 1 : 0 },
-      { loss: rowLoss, targets, weights: weights ?? rowLoss, res: r }, [1]));
+      { loss: rowLoss, targets, weights: weights ?? rowLoss, mean: m, inv: i }, [1]));
 }
