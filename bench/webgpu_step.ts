@@ -43,7 +43,7 @@ async function timeResident(c: Config, steps: number, warmup: number): Promise<R
     const times: number[] = [], record: number[] = [], wait: number[] = [];
     let first = NaN, last = NaN, dispatches = 0, binds = 0, submits = 0;
     for (let s = 0; s < warmup + steps; s++) {
-      const t0 = performance.now(), d0 = rt.dispatches, b0 = rt.bindGroupsCreated, s0 = rt.submits;
+      const t0 = performance.now(), d0 = rt.dispatches, b0 = rt.bindGroupsCreated, s0 = rt.submits, c0 = rt.buffersCreated;
       const loss = tidy(() => { const l = model.loss(ids, tgt); backward(l); return l; });
       const t1 = performance.now();
       const l = (await clipGradNormAndRead(params, 1.0, [loss])).values[0];
@@ -52,7 +52,7 @@ async function timeResident(c: Config, steps: number, warmup: number): Promise<R
       opt.step();
       opt.zeroGrad();
       if (s >= warmup) { times.push(performance.now() - t0); record.push(t1 - t0); wait.push(t2 - t1); dispatches = rt.dispatches - d0; binds = rt.bindGroupsCreated - b0; submits = rt.submits - s0; }
-      if (process.env.CM3LEON_BENCH_VERBOSE) console.log(`# step ${s}: ${rt.dispatches - d0} dispatches, ${rt.bindGroupsCreated - b0} new bind groups, ${rt.submits - s0} submits`);
+      if (process.env.CM3LEON_BENCH_VERBOSE) console.log(`# step ${s}: ${rt.dispatches - d0} dispatches, ${rt.bindGroupsCreated - b0} new bind groups, ${rt.buffersCreated - c0} new buffers, ${rt.submits - s0} submits`);
       if (s === 0) first = l;
       last = l;
     }

@@ -24,7 +24,8 @@ export interface KernelSpec {
 
 export const MAX_RANK = 8;
 
-export interface Field { name: string; type: ParamType; offset: number }
+/** A uniform field; `array` names the binding whose element offset it holds (`<array>_off`). */
+export interface Field { name: string; type: ParamType; offset: number; array?: string }
 
 export interface Kernel {
   spec: KernelSpec;
@@ -33,6 +34,8 @@ export interface Kernel {
   fields: Field[];
   /** Uniform bytes (a multiple of 16). */
   size: number;
+  /** The bindings' names in binding order (1..). */
+  bindingNames: string[];
 }
 
 /** Workgroups per dimension WebGPU guarantees; larger 1-D grids fold into y. */
@@ -65,15 +68,15 @@ const WGSL_ELEM: Record<BindKind, string> = {
 };
 
 export function layoutFields(spec: KernelSpec): { fields: Field[]; size: number; wgsl: string } {
-  const all: [string, ParamType][] = Object.entries(spec.params);
-  for (const b of Object.keys(spec.bindings)) all.push([`${b}_off`, 'u32']);
+  const all: [string, ParamType, string?][] = Object.entries(spec.params);
+  for (const b of Object.keys(spec.bindings)) all.push([`${b}_off`, 'u32', b]);
   // Arrays first: they need 16-byte alignment, scalars pack after them.
   all.sort((a, b) => Number(b[1] === 'u32x8') - Number(a[1] === 'u32x8'));
   const fields: Field[] = [];
   let offset = 0;
   const lines: string[] = [];
-  for (const [name, type] of all) {
-    fields.push({ name, type, offset });
+  for (const [name, type, array] of all) {
+    fields.push(array === undefined ? { name, type, offset } : { name, type, offset, array });
     lines.push(`  ${name}: ${type === 'u32x8' ? 'array<vec4<u32>, 2>' : type},`);
     offset += type === 'u32x8' ? 32 : 4;
   }

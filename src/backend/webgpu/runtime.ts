@@ -39,6 +39,9 @@ export class GpuRuntime {
   /** Uniform slots of the recorded dispatches; written once per submit (queue-ordered, so reusable). */
   private arena: GPUBuffer;
   private staging = new ArrayBuffer(ARENA_BYTES);
+  private stagingU32 = new Uint32Array(this.staging);
+  private stagingF32 = new Float32Array(this.staging);
+  private stagingI32 = new Int32Array(this.staging);
   private used = 0;
   private pool = new Map<number, GPUBuffer[]>();
   /** Device-side validity flags (kernels cannot throw), read by checkErrors(). */
@@ -46,6 +49,7 @@ export class GpuRuntime {
   dispatches = 0;
   /** Bind groups created (cache misses) and submits, for benchmarks. */
   bindGroupsCreated = 0;
+  buffersCreated = 0;
   submits = 0;
   private sinceSubmit = 0;
   /**
@@ -95,7 +99,7 @@ export class GpuRuntime {
     const pipeline = this.device.createComputePipeline({
       layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' }, label: spec.name,
     });
-    const k: Kernel = { spec, pipeline, layout, fields, size };
+    const k: Kernel = { spec, pipeline, layout, fields, size, bindingNames: Object.keys(spec.bindings) };
     this.kernels.set(spec.name, k);
     return k;
   }
@@ -103,9 +107,11 @@ export class GpuRuntime {
   /** A buffer of n 4-byte elements (contents undefined; pooled by size). */
   alloc(n: number): GArr {
     const bytes = Math.max(16, Math.ceil(n / 4) * 16);
-    const buf = this.pool.get(bytes)?.pop() ?? this.device.createBuffer({
-      size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    });
+    let buf = this.pool.get(bytes)?.pop();
+    if (!buf) {
+      buf = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      this.buffersCreated++;
+    }
     return { buf, off: 0, len: n };
   }
 
@@ -136,12 +142,11 @@ export class GpuRuntime {
     groups: [number, number?, number?]): void {
     if (this.used + UNIFORM_SLOT > ARENA_BYTES) this.flush();
     const base = this.used;
-    const u32 = new Uint32Array(this.staging, base, k.size / 4), f32 = new Float32Array(this.staging, base, k.size / 4);
-    const i32 = new Int32Array(this.staging, base, k.size / 4);
+    const u32 = this.stagingU32, f32 = this.stagingF32, i32 = this.stagingI32;
     for (const f of k.fields) {
-      const i = f.offset / 4;
-      if (f.name.endsWith('_off') && !(f.name in params)) {
-        const a = arrays[f.name.slice(0, -4)];
+      const i = (base + f.offset) / 4;
+      if (f.array !== undefined && !(f.name in params)) {
+        const a = arrays[f.array];
         u32[i] = a ? a.off : 0;
         continue;
       }
@@ -156,13 +161,14 @@ export class GpuRuntime {
       else u32[i] = v as number;
     }
     this.used += UNIFORM_SLOT;
-    const bufs = Object.keys(k.spec.bindings).map((name) => {
+    const bufs: GPUBuffer[] = [];
+    let key = k.spec.name;
+    for (const name of k.bindingNames) {
       const a = arrays[name];
       if (!a) throw new Error(`${k.spec.name}: missing array ${name}`);
-      return a.buf;
-    });
-    let key = k.spec.name;
-    for (const b of bufs) {
+      if (!a.buf) throw new TypeError(`${k.spec.name}: ${name} is not a device buffer (host and GPU operands cannot mix)`);
+      const b = a.buf;
+      bufs.push(b);
       let id = this.bufferIds.get(b);
       if (id === undefined) this.bufferIds.set(b, (id = this.nextBufferId++));
       key += `|${id}`;
