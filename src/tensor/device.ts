@@ -65,7 +65,10 @@ export function openDevice(): Promise<GpuRuntime> {
   return opened;
 }
 
-/** Allocate new f32/i32 tensors on `rt` from now on (null: back to host memory). */
+/**
+ * Allocate new f32/i32 tensors on `rt` from now on (null: back to host memory). Process-wide: do
+ * not interleave host and device work across awaits (trainLm allows one run at a time for this).
+ */
 export function useDevice(rt: GpuRuntime | null): void {
   active = rt;
 }
