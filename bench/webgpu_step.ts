@@ -46,7 +46,7 @@ async function timeResident(c: Config, steps: number, warmup: number): Promise<R
       const t0 = performance.now(), d0 = rt.dispatches, b0 = rt.bindGroupsCreated, s0 = rt.submits, c0 = rt.buffersCreated;
       const loss = tidy(() => { const l = model.loss(ids, tgt); backward(l); return l; });
       const t1 = performance.now();
-      const l = (await clipGradNormAndRead(params, 1.0, [loss])).values[0];
+      const l = (await clipGradNormAndRead(params, 1.0, [loss])).reads[0][0];
       const t2 = performance.now();
       loss.dispose();
       opt.step();

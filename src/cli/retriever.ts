@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { getBackend, setDevice } from '../backend/index.js';
 import { ConfigError, resolvePreset } from '../config/config.js';
 import { RETRIEVER_PRESETS, type RetrieverConfig } from '../retrieval/clip.js';
 import { loadPairs, RETRIEVER_SPLITS } from '../retrieval/data.js';
@@ -104,8 +105,11 @@ export async function runRetriever(argv: string[]): Promise<void> {
   process.stderr.write(`training on ${train.length} pairs, evaluating on ${evalSet.length} held-out-concept emoji\n`);
   const bar = new Progress(steps, 'retriever', 20);
   let last = '';
-  trainRetriever({
-    config, text, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, resume: v.resume,
+  // --device webgpu: the model and every step on the GPU; data loading and evaluation on the CPU.
+  const device = getBackend().name === 'webgpu' ? 'webgpu' : 'cpu';
+  if (device === 'webgpu') setDevice('cpu');
+  await trainRetriever({
+    device, config, text, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, resume: v.resume,
     onLog: (r) => {
       if (r.t2i_r10 !== undefined) last = ` | held-out text→image R@1 ${pct(r.t2i_r1)} R@10 ${pct(r.t2i_r10)}`;
       bar.update(r.step, `loss ${r.loss.toFixed(3)} acc ${pct(r.batch_acc)} T ${r.temperature.toFixed(3)}${last}`);

@@ -141,9 +141,9 @@ async function trainOn(o: LmTrainOptions): Promise<CM3Leon> {
       }));
     }
     // The one wait for the device per step: the losses and the gradient norm together.
-    const { norm: gradNorm, values } = await clipGradNormAndRead(model.parameters(), o.clip, losses);
+    const { norm: gradNorm, reads } = await clipGradNormAndRead(model.parameters(), o.clip, losses);
     for (const l of losses) l.dispose();
-    for (const l of values) {
+    for (const [l] of reads) {
       if (!Number.isFinite(l)) {
         opt.zeroGrad();
         throw new NonFiniteLossError(`loss is ${l} at step ${step + 1}; stopped before the update. The last good checkpoint (step ${start}${start ? '' : ', none written'}) is ${ckpt}`);

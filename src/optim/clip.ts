@@ -33,26 +33,28 @@ export async function clipGradNormAsync(params: readonly Tensor[], maxNorm: numb
 }
 
 /**
- * clipGradNormAsync that also reads one-element tensors (e.g. the step's losses) in the same wait
- * for the device: a training step then synchronises with the GPU once.
+ * clipGradNormAsync that also reads tensors (e.g. the step's losses) in the same wait for the
+ * device: a training step then synchronises with the GPU once. `reads[i]` holds tensor i's values.
  */
-export async function clipGradNormAndRead(params: readonly Tensor[], maxNorm: number, scalars: readonly Tensor[]): Promise<{ norm: number; values: number[] }> {
+export async function clipGradNormAndRead(params: readonly Tensor[], maxNorm: number, tensors: readonly Tensor[]): Promise<{ norm: number; reads: Float32Array[] }> {
   const grads = params.filter((p) => p.grad).map((p) => p.grad!);
   const dev = grads.map((g) => g.storage()).filter((d): d is DeviceArray => d instanceof DeviceArray);
-  const sc = scalars.map((t) => { if (t.size !== 1) throw new RangeError(`clipGradNormAndRead: ${t} is not one value`); return t.storage(); });
+  const sc = tensors.map((t) => t.storage());
   if (dev.length === 0 && !sc.some((d) => d instanceof DeviceArray)) {
-    return { norm: clipGradNorm(params, maxNorm), values: scalars.map((t) => t.item()) };
+    return { norm: clipGradNorm(params, maxNorm), reads: tensors.map((t) => Float32Array.from(t.flat())) };
   }
   if (dev.length !== grads.length || !sc.every((d) => d instanceof DeviceArray)) throw new Error('clipGradNormAndRead: tensors are split between host and device');
   const rt = (dev[0] ?? (sc[0] as DeviceArray)).rt, dk = deviceKernels(rt);
-  const n = dev.length + sc.length, slots = new DeviceArray(rt, rt.alloc(n).buf, 0, n, false);
+  let n = dev.length;
+  const at = sc.map((d) => { const o = n; n += d.length; return o; });
+  const slots = new DeviceArray(rt, rt.alloc(n).buf, 0, n, false);
   dev.forEach((d, i) => dk.sumSquaresInto(d, d.length, slots.subarray(i, i + 1)));
-  sc.forEach((d, i) => slots.set(d as DeviceArray, dev.length + i));
+  sc.forEach((d, i) => slots.set(d as DeviceArray, at[i]));
   const got = await slots.read();
   rt.free(slots);
   let total = 0;
   for (let i = 0; i < dev.length; i++) total += got[i];
   const norm = Math.sqrt(total);
   scale(params, norm, maxNorm);
-  return { norm, values: Array.from(got.subarray(dev.length)) };
+  return { norm, reads: sc.map((d, i) => Float32Array.from(got.subarray(at[i], at[i] + d.length))) };
 }

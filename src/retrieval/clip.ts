@@ -9,7 +9,8 @@ import { LayerNorm, Linear, Embedding } from '../nn/layers.js';
 import { Module, ModuleDict } from '../nn/module.js';
 import { TransformerBlock } from '../nn/transformer.js';
 import {
-  add, affine, crossEntropy, div, exp, l2Normalize, matmul, mean, mul, reshape, Rng, slice, sum, tensor, transpose, truncNormal, type Tensor,
+  add, addScalar, affine, copyInto, onDevice, type DeviceArray, crossEntropy, div, exp, l2Normalize, matmul, mean, mul, noGrad, relu, reshape, Rng, slice, sub, sum, tensor, tidy,
+  transpose, truncNormal, type Tensor,
 } from '../tensor/index.js';
 import { patchify } from '../tokenizer/image/patches.js';
 
@@ -112,6 +113,9 @@ export class RetrieverModel extends Module {
 
   /** CLIP keeps the learned scale <= 100 (temperature >= 0.01); call after each optimizer step. */
   clampLogitScale(): void {
-    this.logitScale.host[0] = Math.min(this.logitScale.host[0], Math.log(MAX_LOGIT_SCALE));
+    const x = this.logitScale, cap = Math.log(MAX_LOGIT_SCALE);
+    if (!x.onDevice) { x.host[0] = Math.min(x.host[0], cap); return; }
+    // On a GPU without a readback: min(x, cap) = x - relu(x - cap).
+    onDevice((x.data as DeviceArray).rt, () => noGrad(() => tidy(() => copyInto(x, sub(x, relu(addScalar(x, -cap))), false))));
   }
 }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { mergeConfig } from '../config/config.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
 import { readSafetensors } from '../io/safetensors.js';
-import { noGrad, Tensor, tidy } from '../tensor/index.js';
+import { noGrad, tensor, Tensor, tidy } from '../tensor/index.js';
 import { toTensor } from '../tokenizer/image/pixels.js';
 import type { TextTokenizer } from '../tokenizer/text/index.js';
 import { RETRIEVER_PRESETS, RetrieverModel, type RetrieverConfig } from './clip.js';
@@ -29,14 +29,14 @@ export function textBatch(tok: TextTokenizer, texts: readonly string[], c: Retri
 
 /** Same from id lists (already truncated), e.g. after query-token dropout. */
 export function textBatchFromIds(seqs: readonly (readonly number[])[], T: number, c: RetrieverConfig): { ids: Tensor; mask: Tensor } {
-  const ids = Tensor.empty([seqs.length, T], 'i32'), mask = Tensor.empty([seqs.length, T]);
+  const ids = new Int32Array(seqs.length * T), mask = new Float32Array(seqs.length * T);
   seqs.forEach((s, b) => {
     for (let t = 0; t < T; t++) {
-      ids.host[b * T + t] = t < s.length ? s[t] : c.textVocab;
-      mask.host[b * T + t] = t < s.length ? 1 : 0;
+      ids[b * T + t] = t < s.length ? s[t] : c.textVocab;
+      mask[b * T + t] = t < s.length ? 1 : 0;
     }
   });
-  return { ids, mask };
+  return { ids: tensor(ids, [seqs.length, T], 'i32'), mask: tensor(mask, [seqs.length, T]) };
 }
 
 export class Retriever {

@@ -2,16 +2,16 @@
  * retrieval/train.ts — training the retriever with symmetric InfoNCE: batches of (caption, image)
  * pairs with distinct concepts (a repeated concept would be a false negative), AdamW with warmup +
  * cosine, clipping, the CLIP logit-scale cap, periodic recall@k on held-out pairs, JSONL log,
- * loss.svg, atomic checkpoints and resume.
+ * loss.svg, atomic checkpoints and resume; on the CPU or resident on a GPU (device 'webgpu').
  */
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { loadCheckpoint, saveCheckpointAsync } from '../io/checkpoint.js';
 import { plotJsonl } from '../io/plot.js';
 import { AdamW } from '../optim/adamw.js';
-import { clipGradNorm } from '../optim/clip.js';
+import { clipGradNormAndRead } from '../optim/clip.js';
 import { learningRate } from '../optim/schedule.js';
-import { backward, Rng, tidy } from '../tensor/index.js';
+import { activeDevice, backward, openDevice, Rng, tidy, useDevice, type HostStorage } from '../tensor/index.js';
 import { toTensor } from '../tokenizer/image/pixels.js';
 import type { TextTokenizer } from '../tokenizer/text/index.js';
 import { RetrieverModel, type RetrieverConfig } from './clip.js';
@@ -33,6 +33,8 @@ export interface RetrieverTrainOptions {
   evalEvery: number;
   resume?: boolean;
   onLog?: (row: Record<string, number>) => void;
+  /** 'webgpu': the model, optimizer state and every step on the GPU (default: the CPU). */
+  device?: 'cpu' | 'webgpu';
 }
 
 /** Held-out recall: one seeded caption per pair as the text query, its own image as the target. */
@@ -55,7 +57,39 @@ function sampleBatch(pairs: readonly Pair[], B: number, rng: Rng): Pair[] {
   return out;
 }
 
-export function trainRetriever(o: RetrieverTrainOptions): RetrieverModel {
+/** evaluateRetriever on the CPU, on a host copy when the model's parameters live on a GPU. */
+async function evaluateOnHost(model: RetrieverModel, text: TextTokenizer, pairs: readonly Pair[]): Promise<RecallReport> {
+  if (!model.logitScale.onDevice) return evaluateRetriever(new Retriever(model, text, 'training'), pairs);
+  const reads = new Map<string, HostStorage>();
+  for (const [name, p] of model.namedParameters()) reads.set(name, await p.read());
+  const prev = activeDevice();
+  useDevice(null);
+  try {
+    const host = new RetrieverModel(model.config);
+    for (const [name, p] of host.namedParameters()) p.host.set(reads.get(name)!);
+    return evaluateRetriever(new Retriever(host, text, 'training'), pairs);
+  } finally {
+    useDevice(prev);
+  }
+}
+
+/**
+ * Train (or resume) the retriever. With `device: 'webgpu'` the model, optimizer state and every step
+ * live on the GPU; the host waits once per step (loss, batch logits for the accuracy, temperature
+ * and gradient norm in one read) and evaluates a host copy.
+ */
+export async function trainRetriever(o: RetrieverTrainOptions): Promise<RetrieverModel> {
+  const rt = o.device === 'webgpu' ? await openDevice() : null;
+  const prev = activeDevice();
+  useDevice(rt);
+  try {
+    return await trainOn(o);
+  } finally {
+    useDevice(prev);
+  }
+}
+
+async function trainOn(o: RetrieverTrainOptions): Promise<RetrieverModel> {
   const model = new RetrieverModel(o.config);
   const opt = new AdamW(model.namedParameters(), {
     lr: o.lr, betas: [0.9, 0.98], weightDecay: 0.1, decay: (n, p) => p.ndim >= 2 && !n.endsWith('pos') && !n.endsWith('tok.weight'),
@@ -65,33 +99,36 @@ export function trainRetriever(o: RetrieverTrainOptions): RetrieverModel {
   let start = 0;
   if (o.resume && existsSync(ckpt)) start = loadCheckpoint(ckpt, model, opt).step ?? 0;
   const rng = new Rng(o.config.seed * 7919 + start);
-  const retriever = new Retriever(model, o.text, 'training');
   for (let step = start; step < o.steps; step++) {
     const batch = sampleBatch(o.train, o.batch, rng);
     const captions = batch.map((p) => p.captions[rng.int(p.captions.length)]);
-    const stats = tidy(() => {
+    const { loss, logits } = tidy(() => {
       const { ids, mask } = textBatch(o.text, captions, o.config);
-      const { loss, logits } = model.contrastiveLoss(model.text.forward(ids, mask), model.image.forward(toTensor(batch.map((p) => p.image), o.config.imageSize)));
-      backward(loss);
-      const l = logits.toArray(), B = batch.length;
-      let correct = 0;
-      for (let i = 0; i < B; i++) {
-        let best = 0;
-        for (let j = 1; j < B; j++) if (l[i * B + j] > l[i * B + best]) best = j;
-        if (best === i) correct++;
-      }
-      return { loss: loss.item(), acc: correct / B };
+      const r = model.contrastiveLoss(model.text.forward(ids, mask), model.image.forward(toTensor(batch.map((p) => p.image), o.config.imageSize)));
+      backward(r.loss);
+      return r;
     });
-    if (!Number.isFinite(stats.loss)) throw new Error(`retriever: loss is ${stats.loss} at step ${step}; checkpoint kept at step ${start}`);
-    clipGradNorm(model.parameters(), 1.0);
+    const { reads: [[l], lg, [scale]] } = await clipGradNormAndRead(model.parameters(), 1.0, [loss, logits, model.logitScale]);
+    loss.dispose();
+    logits.dispose();
+    if (!Number.isFinite(l)) throw new Error(`retriever: loss is ${l} at step ${step}; checkpoint kept at step ${start}`);
+    const B = batch.length;
+    let correct = 0;
+    for (let i = 0; i < B; i++) {
+      let best = 0;
+      for (let j = 1; j < B; j++) if (lg[i * B + j] > lg[i * B + best]) best = j;
+      if (best === i) correct++;
+    }
     opt.step(learningRate(step, { peak: o.lr, warmup: Math.min(300, o.steps >> 3), total: o.steps, min: o.lr / 20 }));
     opt.zeroGrad();
     model.clampLogitScale();
-    const row: Record<string, number> = { step: step + 1, loss: stats.loss, batch_acc: stats.acc, temperature: Math.exp(-model.logitScale.host[0]) };
+    // The temperature after this step's update (host), or the one this step used (GPU: read with the loss).
+    const ls = model.logitScale.onDevice ? scale : model.logitScale.host[0];
+    const row: Record<string, number> = { step: step + 1, loss: l, batch_acc: correct / B, temperature: Math.exp(-ls) };
     if ((step + 1) % o.evalEvery === 0 || step + 1 === o.steps) {
-      const e = evaluateRetriever(retriever, o.eval);
+      const e = await evaluateOnHost(model, o.text, o.eval);
       Object.assign(row, { t2i_r1: e.t2i[1], t2i_r5: e.t2i[5], t2i_r10: e.t2i[10], i2t_r1: e.i2t[1], i2t_r10: e.i2t[10], t2i_concept_r10: e.t2iConcept[10] });
-      saveCheckpoint(ckpt, model, { optimizer: opt, config: o.config, step: step + 1 });
+      await saveCheckpointAsync(ckpt, model, { optimizer: opt, config: o.config, step: step + 1 });
     }
     appendFileSync(log, `${JSON.stringify(row)}\n`);
     if (row.t2i_r10 !== undefined) {

@@ -14,6 +14,7 @@ import {
   softmax, sum, tensor, tidy, type Tensor,
 } from '../../src/tensor/index.js';
 import type { GpuRuntime } from '../../src/backend/webgpu/runtime.js';
+import { RETRIEVER_PRESETS, RetrieverModel } from '../../src/retrieval/clip.js';
 
 let rt: GpuRuntime | null = null, why = '';
 try {
@@ -74,9 +75,10 @@ test('a small network: loss and every gradient on the device equal the host', { 
   // Clipping: the same norm and scaled gradients; the loss comes back in the same wait.
   const nh = clipGradNorm(Object.values(host), 0.05);
   assert.ok(nh > 0.05, `the clip must act (norm ${nh})`);
-  const { norm, values } = await clipGradNormAndRead(Object.values(dev), 0.05, [ld]);
+  const { norm, reads } = await clipGradNormAndRead(Object.values(dev), 0.05, [ld, dev.b1]);
   close([norm], [nh], 1e-5, 'norm');
-  close(values, [lh], 1e-5, 'loss read with the norm');
+  close(reads[0], [lh], 1e-5, 'loss read with the norm');
+  close(reads[1], host.b1.flat(), 1e-6, 'a vector read with the norm');
   close(await dev.w2.grad!.read(), host.w2.grad!.flat(), 1e-4, 'clipped dw2');
   ld.dispose();
 });
@@ -130,4 +132,14 @@ test('host and device tensors do not mix silently; a mean over zero weight is 0 
   assert.deepEqual(Array.from(await l.read()), [0]);
   assert.ok(Array.from(await logits.grad!.read()).every((g) => g === 0));
   d.release();
+});
+
+test('the retriever logit-scale cap works on the device without a readback', { skip }, async () => {
+  const m = onDevice(rt!, () => new RetrieverModel(RETRIEVER_PRESETS.tiny));
+  m.logitScale.data.set([10]);
+  m.clampLogitScale();
+  close(await m.logitScale.read(), [Math.log(100)], 1e-6, 'capped');
+  m.logitScale.data.set([1.5]);
+  m.clampLogitScale();
+  close(await m.logitScale.read(), [1.5], 0, 'below the cap: unchanged');
 });

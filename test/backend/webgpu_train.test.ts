@@ -20,6 +20,10 @@ import { readSafetensors, writeSafetensors } from '../../src/io/safetensors.js';
 import { resolveCM3LeonConfig } from '../../src/model/cm3leon_presets.js';
 import { Vocab } from '../../src/tokenizer/vocab.js';
 import { topicCorpus } from '../helpers/lm_corpus.js';
+import { shapePairs } from '../helpers/shape_pairs.js';
+import { RETRIEVER_PRESETS } from '../../src/retrieval/clip.js';
+import { trainRetriever } from '../../src/retrieval/train.js';
+import { TextTokenizer, trainTextBpe } from '../../src/tokenizer/text/index.js';
 
 let why = '';
 try {
@@ -81,4 +85,25 @@ test('tiny pretraining: the same loss curve on cpu and webgpu (per-op facade and
   await assert.rejects(() => run('handoff', cpuName, 'webgpu', { resume: true }),
     (e: Error) => e instanceof NonFiniteLossError && /loss is NaN at step 7.*last good checkpoint \(step 6\)/.test(e.message));
   assert.deepEqual(readFileSync(ckpt), before);
+});
+
+test('tiny retriever training: the same losses, accuracies and recall on cpu and resident on webgpu', { skip: why ? `no WebGPU adapter: ${why}` : false }, async () => {
+  const tiny = RETRIEVER_PRESETS.tiny, train = shapePairs(200, 1), heldout = shapePairs(40, 2);
+  const text = TextTokenizer.fromJson(trainTextBpe([...train, ...heldout].flatMap((p) => p.captions).concat('x y z'), { vocabSize: tiny.textVocab }));
+  const run = async (device: 'cpu' | 'webgpu') => {
+    const rows: Record<string, number>[] = [];
+    await trainRetriever({ config: tiny, text, train, eval: heldout, out: join(dir, `retr-${device}`), steps: 12, batch: 16, lr: 3e-3, evalEvery: 6, device, onLog: (r) => rows.push(r) });
+    return rows;
+  };
+  const cpu = await run('cpu'), gpu = await run('webgpu');
+  let worst = 0;
+  cpu.forEach((c, i) => {
+    for (const k of ['loss', 't2i_r10', 'i2t_r10'] as const) {
+      if (c[k] === undefined) continue;
+      worst = Math.max(worst, Math.abs(gpu[i][k] - c[k]));
+      assert.ok(Math.abs(gpu[i][k] - c[k]) <= 1e-4 * Math.max(1, Math.abs(c[k])), `step ${c.step} ${k}: webgpu ${gpu[i][k]} vs cpu ${c[k]}`);
+    }
+    assert.equal(gpu[i].batch_acc, c.batch_acc, `step ${c.step} accuracy`);
+  });
+  console.log(`# retriever: largest loss/recall difference webgpu vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
 });

@@ -11,29 +11,14 @@ import { after, test } from 'node:test';
 import { RETRIEVER_PRESETS, RetrieverModel } from '../../src/retrieval/clip.js';
 import { recallAtK } from '../../src/retrieval/metrics.js';
 import { Retriever, textBatch } from '../../src/retrieval/retriever.js';
-import { evaluateRetriever, trainRetriever, type Pair } from '../../src/retrieval/train.js';
-import { noGrad, Rng, tensor, tidy } from '../../src/tensor/index.js';
+import { evaluateRetriever, trainRetriever } from '../../src/retrieval/train.js';
+import { noGrad, tensor, tidy } from '../../src/tensor/index.js';
 import { TextTokenizer, trainTextBpe } from '../../src/tokenizer/text/index.js';
+import { shapePairs as pairs } from '../helpers/shape_pairs.js';
 
 const tiny = RETRIEVER_PRESETS.tiny;
 const dir = mkdtempSync(join(tmpdir(), 'cm3leon-retr-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-const COLORS: Record<string, number[]> = { red: [220, 30, 30], green: [30, 180, 40], blue: [30, 60, 220], yellow: [240, 220, 20], black: [10, 10, 10], purple: [140, 40, 170] };
-const SHAPES = ['square', 'bar', 'column', 'dot'];
-
-/** 16x16 images of one coloured shape; concept = colour + shape; captions name both. */
-function pairs(n: number, seed: number): Pair[] {
-  const rng = new Rng(seed), names = Object.keys(COLORS);
-  return Array.from({ length: n }, (_, i) => {
-    const c = names[rng.int(names.length)], s = SHAPES[rng.int(SHAPES.length)];
-    const img = new Uint8Array(16 * 16 * 3).fill(255);
-    const [w, h] = s === 'square' ? [8, 8] : s === 'bar' ? [12, 4] : s === 'column' ? [4, 12] : [3, 3];
-    const x0 = rng.int(17 - w), y0 = rng.int(17 - h);
-    for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) img.set(COLORS[c], (y * 16 + x) * 3);
-    return { id: `p${seed}-${i}`, concept: `${c} ${s}`, captions: [`a ${c} ${s}`, `${s}, ${c}`, `the ${c} ${s} on white`], image: img };
-  });
-}
 
 const train = pairs(400, 1), heldout = pairs(60, 2);
 const text = TextTokenizer.fromJson(trainTextBpe([...train, ...heldout].flatMap((p) => p.captions).concat('x y z'), { vocabSize: tiny.textVocab }));
@@ -76,15 +61,15 @@ test('recall@k counts the paired item and the same concept; random baselines', (
   assert.throws(() => recallAtK(texts, images.slice(1), ['a', 'b', 'a'], [1]), /equal, non-zero counts/);
 });
 
-test('training on coloured shapes beats a random ranking by far and resumes from its checkpoint', () => {
+test('training on coloured shapes beats a random ranking by far and resumes from its checkpoint', async () => {
   const out = join(dir, 'train'), rows: Record<string, number>[] = [];
-  const model = trainRetriever({ config: tiny, text, train, eval: heldout, out, steps: 150, batch: 24, lr: 3e-3, evalEvery: 75, onLog: (r) => rows.push(r) });
+  const model = await trainRetriever({ config: tiny, text, train, eval: heldout, out, steps: 150, batch: 24, lr: 3e-3, evalEvery: 75, onLog: (r) => rows.push(r) });
   const first = rows.slice(0, 10).reduce((s, r) => s + r.loss, 0) / 10, last = rows.slice(-10).reduce((s, r) => s + r.loss, 0) / 10;
   assert.ok(last < 0.75 * first, `loss ${first} -> ${last}`);
   const rep = evaluateRetriever(new Retriever(model, text, 't'), heldout);
   assert.ok(rep.t2iConcept[1] > 5 * rep.randomConcept[1], `concept R@1 ${rep.t2iConcept[1]} vs random ${rep.randomConcept[1]}`);
   const resumed: number[] = [];
-  trainRetriever({ config: tiny, text, train, eval: heldout, out, steps: 160, batch: 24, lr: 3e-3, evalEvery: 80, resume: true, onLog: (r) => resumed.push(r.step) });
+  await trainRetriever({ config: tiny, text, train, eval: heldout, out, steps: 160, batch: 24, lr: 3e-3, evalEvery: 80, resume: true, onLog: (r) => resumed.push(r.step) });
   assert.deepEqual([resumed[0], resumed.at(-1)], [151, 160]);
   const loaded = Retriever.load(join(out, 'retriever.safetensors'), text);
   assert.match(loaded.id, /^retriever-[0-9a-f]{12}$/);

@@ -166,7 +166,10 @@ export class GpuRuntime {
     for (const name of k.bindingNames) {
       const a = arrays[name];
       if (!a) throw new Error(`${k.spec.name}: missing array ${name}`);
-      if (!a.buf) throw new TypeError(`${k.spec.name}: ${name} is not a device buffer (host and GPU operands cannot mix)`);
+      if (!a.buf) {
+        throw new TypeError(`${k.spec.name}: ${name} is in host memory while the op runs on the GPU (ops on GPU tensors must run ` +
+          'while that device is in use: useDevice / onDevice)');
+      }
       const b = a.buf;
       bufs.push(b);
       let id = this.bufferIds.get(b);

@@ -1,16 +1,17 @@
 /**
  * tokenizer/image/pixels.ts — 8-bit RGB images <-> float tensors in [-1, 1] (B, S, S, 3).
  */
-import { Tensor } from '../../tensor/index.js';
+import { tensor, type Tensor } from '../../tensor/index.js';
 
+/** Built on the host, then a tensor on the device in use (if any). */
 export function toTensor(images: readonly Uint8Array[], size: number): Tensor {
   const n = size * size * 3;
-  const t = Tensor.empty([images.length, size, size, 3]);
+  const host = new Float32Array(images.length * n);
   images.forEach((img, b) => {
     if (img.length !== n) throw new RangeError(`image ${b}: expected ${size}x${size}x3 = ${n} bytes, got ${img.length}`);
-    for (let i = 0; i < n; i++) t.host[b * n + i] = img[i] / 127.5 - 1;
+    for (let i = 0; i < n; i++) host[b * n + i] = img[i] / 127.5 - 1;
   });
-  return t;
+  return tensor(host, [images.length, size, size, 3]);
 }
 
 export function fromTensor(t: Tensor): Uint8Array[] {
