@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { getBackend, setDevice } from '../backend/index.js';
 import { encodePng } from '../data/image.js';
 import { sample } from '../data/captions.js';
 import { Rng } from '../tensor/random.js';
@@ -99,8 +100,11 @@ export async function runTokenizer(argv: string[]): Promise<void> {
   process.stderr.write(`training on ${train.length} images, evaluating on ${evalSet.length} held-out images\n`);
   const bar = new Progress(steps, 'train-image', 50);
   let last = '';
-  trainImageTokenizer({
-    config, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, restartEvery: 100, resume: v.resume,
+  // --device webgpu: the model and every step on the GPU; data loading and evaluation on the CPU.
+  const device = getBackend().name === 'webgpu' ? 'webgpu' : 'cpu';
+  if (device === 'webgpu') setDevice('cpu');
+  await trainImageTokenizer({
+    device, config, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, restartEvery: 100, resume: v.resume,
     onLog: (r) => {
       if (r.eval_psnr !== undefined) last = ` | eval PSNR ${r.eval_psnr.toFixed(2)} dB, SSIM ${r.eval_ssim.toFixed(3)}, usage ${(100 * r.eval_usage).toFixed(0)}% (perplexity ${r.eval_perplexity.toFixed(0)})`;
       bar.update(r.step, `loss ${r.loss.toFixed(4)} recon ${r.recon.toFixed(4)}${last}`);

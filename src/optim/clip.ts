@@ -4,7 +4,7 @@
  */
 import { kernelsFor } from '../backend/index.js';
 import { DeviceArray, deviceKernels } from '../tensor/device.js';
-import type { Tensor } from '../tensor/index.js';
+import type { HostStorage, Tensor } from '../tensor/index.js';
 
 function scale(params: readonly Tensor[], norm: number, maxNorm: number): void {
   if (!Number.isFinite(norm)) return;
@@ -36,12 +36,12 @@ export async function clipGradNormAsync(params: readonly Tensor[], maxNorm: numb
  * clipGradNormAsync that also reads tensors (e.g. the step's losses) in the same wait for the
  * device: a training step then synchronises with the GPU once. `reads[i]` holds tensor i's values.
  */
-export async function clipGradNormAndRead(params: readonly Tensor[], maxNorm: number, tensors: readonly Tensor[]): Promise<{ norm: number; reads: Float32Array[] }> {
+export async function clipGradNormAndRead(params: readonly Tensor[], maxNorm: number, tensors: readonly Tensor[]): Promise<{ norm: number; reads: HostStorage[] }> {
   const grads = params.filter((p) => p.grad).map((p) => p.grad!);
   const dev = grads.map((g) => g.storage()).filter((d): d is DeviceArray => d instanceof DeviceArray);
   const sc = tensors.map((t) => t.storage());
   if (dev.length === 0 && !sc.some((d) => d instanceof DeviceArray)) {
-    return { norm: clipGradNorm(params, maxNorm), reads: tensors.map((t) => Float32Array.from(t.flat())) };
+    return { norm: clipGradNorm(params, maxNorm), reads: tensors.map((t) => t.flat().slice()) };
   }
   if (dev.length !== grads.length || !sc.every((d) => d instanceof DeviceArray)) throw new Error('clipGradNormAndRead: tensors are split between host and device');
   const rt = (dev[0] ?? (sc[0] as DeviceArray)).rt, dk = deviceKernels(rt);
@@ -56,5 +56,9 @@ export async function clipGradNormAndRead(params: readonly Tensor[], maxNorm: nu
   for (let i = 0; i < dev.length; i++) total += got[i];
   const norm = Math.sqrt(total);
   scale(params, norm, maxNorm);
-  return { norm, reads: sc.map((d, i) => Float32Array.from(got.subarray(at[i], at[i] + d.length))) };
+  // The slots hold raw 32-bit words: i32 tensors come back as their own bits.
+  return {
+    norm,
+    reads: sc.map((d, i) => (tensors[i].dtype === 'i32' ? new Int32Array(got.buffer, got.byteOffset + at[i] * 4, d.length) : got.subarray(at[i], at[i] + d.length)).slice()),
+  };
 }

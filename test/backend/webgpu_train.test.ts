@@ -23,6 +23,8 @@ import { topicCorpus } from '../helpers/lm_corpus.js';
 import { shapePairs } from '../helpers/shape_pairs.js';
 import { RETRIEVER_PRESETS } from '../../src/retrieval/clip.js';
 import { trainRetriever } from '../../src/retrieval/train.js';
+import { IMAGE_TOKENIZER_PRESETS } from '../../src/tokenizer/image/config.js';
+import { trainImageTokenizer } from '../../src/tokenizer/image/train.js';
 import { TextTokenizer, trainTextBpe } from '../../src/tokenizer/text/index.js';
 
 let why = '';
@@ -106,4 +108,23 @@ test('tiny retriever training: the same losses, accuracies and recall on cpu and
     assert.equal(gpu[i].batch_acc, c.batch_acc, `step ${c.step} accuracy`);
   });
   console.log(`# retriever: largest loss/recall difference webgpu vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
+});
+
+test('tiny image-tokenizer training (VQ, dead-code restarts): the same losses and eval on cpu and resident on webgpu', { skip: why ? `no WebGPU adapter: ${why}` : false }, async () => {
+  const tiny = IMAGE_TOKENIZER_PRESETS.tiny, train = shapePairs(64, 3).map((p) => p.image), evalSet = shapePairs(16, 4).map((p) => p.image);
+  const run = async (device: 'cpu' | 'webgpu') => {
+    const rows: Record<string, number>[] = [];
+    await trainImageTokenizer({ config: tiny, train, eval: evalSet, out: join(dir, `vq-${device}`), steps: 12, batch: 8, lr: 3e-3, evalEvery: 6, restartEvery: 4, device, onLog: (r) => rows.push(r) });
+    return rows;
+  };
+  const cpu = await run('cpu'), gpu = await run('webgpu');
+  let worst = 0;
+  cpu.forEach((c, i) => {
+    for (const k of ['loss', 'recon', 'eval_psnr', 'eval_usage'] as const) {
+      if (c[k] === undefined) continue;
+      worst = Math.max(worst, Math.abs(gpu[i][k] - c[k]) / Math.max(1, Math.abs(c[k])));
+      assert.ok(Math.abs(gpu[i][k] - c[k]) <= 1e-3 * Math.max(1, Math.abs(c[k])), `step ${c.step} ${k}: webgpu ${gpu[i][k]} vs cpu ${c[k]}`);
+    }
+  });
+  console.log(`# image tokenizer: largest relative difference webgpu vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
 });

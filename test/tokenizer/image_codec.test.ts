@@ -37,7 +37,7 @@ function images(n: number, seed: number): Uint8Array[] {
 
 // One small trained model shared by the tests below (~2 s).
 const model = join(dir, 'tiny');
-trainImageTokenizer({ config: tiny, train: images(128, 1), eval: images(16, 2), out: model, steps: 150, batch: 16, lr: 3e-3, evalEvery: 150, restartEvery: 25 });
+await trainImageTokenizer({ config: tiny, train: images(128, 1), eval: images(16, 2), out: model, steps: 150, batch: 16, lr: 3e-3, evalEvery: 150, restartEvery: 25 });
 const ckpt = join(model, 'tokenizer.safetensors');
 
 test('checkpoint configs: legacy files load without an upsampler, unknown or missing keys are rejected', () => {

@@ -62,12 +62,12 @@ test('PSNR and SSIM: identical images are perfect; noise lowers both', () => {
   assert.ok(psnr(a, b) < 20 && ssim(a, b, 16) < 0.95);
 });
 
-test('training learns a small set, restarts dead codes, logs, and resumes from its checkpoint', () => {
+test('training learns a small set, restarts dead codes, logs, and resumes from its checkpoint', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cm3leon-vq-'));
   try {
     const train = images(64, 4), evalSet = images(16, 5);
     const rows: Record<string, number>[] = [];
-    const m = trainImageTokenizer({ config: tiny, train, eval: evalSet, out: dir, steps: 80, batch: 16, lr: 3e-3, evalEvery: 40,
+    const m = await trainImageTokenizer({ config: tiny, train, eval: evalSet, out: dir, steps: 80, batch: 16, lr: 3e-3, evalEvery: 40,
       restartEvery: 20, onLog: (r) => rows.push(r) });
     const first = rows.slice(0, 5).reduce((s, r) => s + r.recon, 0) / 5, last = rows.slice(-5).reduce((s, r) => s + r.recon, 0) / 5;
     assert.ok(last < 0.6 * first, `reconstruction loss ${first} -> ${last}`);
@@ -76,7 +76,7 @@ test('training learns a small set, restarts dead codes, logs, and resumes from i
     assert.ok(evals[1].eval_usage > 0.2, `codebook usage ${evals[1].eval_usage}`);
     assert.equal(readFileSync(join(dir, 'train_log.jsonl'), 'utf8').trim().split('\n').length, 80);
     const resumed: number[] = [];
-    trainImageTokenizer({ config: tiny, train, eval: evalSet, out: dir, steps: 90, batch: 16, lr: 3e-3, evalEvery: 45,
+    await trainImageTokenizer({ config: tiny, train, eval: evalSet, out: dir, steps: 90, batch: 16, lr: 3e-3, evalEvery: 45,
       restartEvery: 20, resume: true, onLog: (r) => resumed.push(r.step) });
     assert.deepEqual([resumed[0], resumed[resumed.length - 1]], [81, 90], 'resume continues after the saved step');
     assert.ok(m.parameters().length > 0);

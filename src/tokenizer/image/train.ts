@@ -1,16 +1,17 @@
 /**
  * tokenizer/image/train.ts — training the VQ image tokenizer on a dataset: AdamW with warmup +
  * cosine, clipping, dead-code restarts (unused codes re-seeded from current latents), periodic
- * evaluation (PSNR/SSIM/codebook usage on held-out images), JSONL log, atomic checkpoints and resume.
+ * evaluation (PSNR/SSIM/codebook usage on held-out images), JSONL log, atomic checkpoints and resume;
+ * on the CPU or resident on a GPU (device 'webgpu').
  */
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCheckpoint, saveCheckpoint } from '../../io/checkpoint.js';
+import { loadCheckpoint, saveCheckpointAsync } from '../../io/checkpoint.js';
 import { plotJsonl } from '../../io/plot.js';
 import { AdamW } from '../../optim/adamw.js';
-import { clipGradNorm } from '../../optim/clip.js';
+import { clipGradNormAndRead } from '../../optim/clip.js';
 import { learningRate } from '../../optim/schedule.js';
-import { backward, noGrad, Rng, tidy } from '../../tensor/index.js';
+import { activeDevice, backward, copyStorage, noGrad, openDevice, Rng, tidy, useDevice, type HostStorage } from '../../tensor/index.js';
 import type { ImageTokenizerConfig } from './config.js';
 import { psnr, ssim } from './metrics.js';
 import { ImageTokenizerModel } from './model.js';
@@ -28,6 +29,8 @@ export interface TrainOptions {
   restartEvery: number;
   resume?: boolean;
   onLog?: (row: Record<string, number>) => void;
+  /** 'webgpu': the model, optimizer state and every step on the GPU (default: the CPU). */
+  device?: 'cpu' | 'webgpu';
 }
 
 export interface EvalResult {
@@ -59,7 +62,39 @@ export function evaluate(model: ImageTokenizerModel, images: readonly Uint8Array
   return { psnr: p / images.length, ssim: s / images.length, usage: used / c.codebookSize, perplexity: Math.exp(entropy), recons };
 }
 
-export function trainImageTokenizer(o: TrainOptions): ImageTokenizerModel {
+/** evaluate() on the CPU, on a host copy when the model's parameters live on a GPU. */
+export async function evaluateOnHost(model: ImageTokenizerModel, images: readonly Uint8Array[]): Promise<EvalResult & { recons: Uint8Array[] }> {
+  if (!model.codebook.onDevice) return evaluate(model, images);
+  const reads = new Map<string, HostStorage>();
+  for (const [name, p] of model.namedParameters()) reads.set(name, await p.read());
+  const prev = activeDevice();
+  useDevice(null);
+  try {
+    const host = new ImageTokenizerModel(model.config);
+    for (const [name, p] of host.namedParameters()) p.host.set(reads.get(name)!);
+    return evaluate(host, images);
+  } finally {
+    useDevice(prev);
+  }
+}
+
+/**
+ * Train (or resume) the image tokenizer. With `device: 'webgpu'` the model, optimizer state and
+ * every step live on the GPU; the host waits once per step (losses, code indices for the usage
+ * counts and the gradient norm in one read), evaluates a host copy and writes restarted codes back.
+ */
+export async function trainImageTokenizer(o: TrainOptions): Promise<ImageTokenizerModel> {
+  const rt = o.device === 'webgpu' ? await openDevice() : null;
+  const prev = activeDevice();
+  useDevice(rt);
+  try {
+    return await trainOn(o);
+  } finally {
+    useDevice(prev);
+  }
+}
+
+async function trainOn(o: TrainOptions): Promise<ImageTokenizerModel> {
   const model = new ImageTokenizerModel(o.config);
   const opt = new AdamW(model.namedParameters(), { lr: o.lr, betas: [0.9, 0.99], weightDecay: 0.01, decay: (n, p) => p.ndim >= 2 && !n.endsWith('pos') });
   mkdirSync(o.out, { recursive: true });
@@ -70,22 +105,23 @@ export function trainImageTokenizer(o: TrainOptions): ImageTokenizerModel {
   const K = o.config.codebookSize, usage = new Int32Array(K);
   for (let step = start; step < o.steps; step++) {
     const batch = Array.from({ length: o.batch }, () => o.train[rng.int(o.train.length)]);
-    const stats = tidy(() => {
-      const out = model.forward(toTensor(batch, o.config.imageSize));
-      backward(out.loss);
-      for (const id of out.indices.toArray()) usage[id]++;
-      return { loss: out.loss.item(), recon: out.reconLoss.item() };
+    const out = tidy(() => {
+      const r = model.forward(toTensor(batch, o.config.imageSize));
+      backward(r.loss);
+      return { loss: r.loss, recon: r.reconLoss, indices: r.indices };
     });
-    if (!Number.isFinite(stats.loss)) throw new Error(`image tokenizer: loss is ${stats.loss} at step ${step}; checkpoint kept at step ${start}`);
-    clipGradNorm(model.parameters(), 1.0);
+    const { reads: [[loss], [recon], indices] } = await clipGradNormAndRead(model.parameters(), 1.0, [out.loss, out.recon, out.indices]);
+    for (const t of [out.loss, out.recon, out.indices]) t.dispose();
+    for (const id of indices) usage[id]++;
+    if (!Number.isFinite(loss)) throw new Error(`image tokenizer: loss is ${loss} at step ${step}; checkpoint kept at step ${start}`);
     opt.step(learningRate(step, { peak: o.lr, warmup: Math.min(500, o.steps >> 3), total: o.steps, min: o.lr / 20 }));
     opt.zeroGrad();
-    if ((step + 1) % o.restartEvery === 0) restartDeadCodes(model, opt, usage, batch, rng);
-    const row: Record<string, number> = { step: step + 1, loss: stats.loss, recon: stats.recon };
+    if ((step + 1) % o.restartEvery === 0) await restartDeadCodes(model, opt, usage, batch, rng);
+    const row: Record<string, number> = { step: step + 1, loss, recon };
     if ((step + 1) % o.evalEvery === 0 || step + 1 === o.steps) {
-      const e = evaluate(model, o.eval);
+      const e = await evaluateOnHost(model, o.eval);
       Object.assign(row, { eval_psnr: e.psnr, eval_ssim: e.ssim, eval_usage: e.usage, eval_perplexity: e.perplexity });
-      saveCheckpoint(ckpt, model, { optimizer: opt, config: o.config, step: step + 1 });
+      await saveCheckpointAsync(ckpt, model, { optimizer: opt, config: o.config, step: step + 1 });
     }
     appendFileSync(log, `${JSON.stringify(row)}\n`);
     if (row.eval_psnr !== undefined) writeLossPlot(log, join(o.out, 'loss.svg'));
@@ -95,18 +131,24 @@ export function trainImageTokenizer(o: TrainOptions): ImageTokenizerModel {
 }
 
 /** Codes unused since the last restart get a current latent (plus noise) and fresh Adam moments. */
-function restartDeadCodes(model: ImageTokenizerModel, opt: AdamW, usage: Int32Array, batch: Uint8Array[], rng: Rng): void {
+async function restartDeadCodes(model: ImageTokenizerModel, opt: AdamW, usage: Int32Array, batch: Uint8Array[], rng: Rng): Promise<void> {
   const dead: number[] = [];
   usage.forEach((u, k) => { if (u === 0) dead.push(k); });
   usage.fill(0);
   if (dead.length === 0) return;
   const D = model.config.codeDim;
-  const z = noGrad(() => tidy(() => model.encode(toTensor(batch, model.config.imageSize)).flat().slice()));
-  const rows = z.length / D, cb = model.codebook.host, st = opt.stateTensors();
-  const m = st.get('codebook.m')!.host, v = st.get('codebook.v')!.host;
+  const zt = noGrad(() => tidy(() => model.encode(toTensor(batch, model.config.imageSize))));
+  const z = await zt.read();
+  zt.dispose();
+  const rows = z.length / D, st = opt.stateTensors();
+  const cb = model.codebook.data, m = st.get('codebook.m')!.data, v = st.get('codebook.v')!.data;
+  const code = new Float32Array(D), zero = new Float32Array(D);
   for (const k of dead) {
     const r = rng.int(rows);
-    for (let j = 0; j < D; j++) { cb[k * D + j] = z[r * D + j] + 0.01 * rng.normal(); m[k * D + j] = 0; v[k * D + j] = 0; }
+    for (let j = 0; j < D; j++) code[j] = z[r * D + j] + 0.01 * rng.normal();
+    copyStorage(cb, code, k * D);
+    copyStorage(m, zero, k * D);
+    copyStorage(v, zero, k * D);
   }
 }
 
