@@ -15,7 +15,8 @@ import { CM3Leon, type CM3LeonConfig } from '../model/cm3leon.js';
 import { AdamW } from '../optim/adamw.js';
 import { clipGradNormAndRead } from '../optim/clip.js';
 import { learningRate } from '../optim/schedule.js';
-import { activeDevice, affine, backward, noGrad, openDevice, tidy, tokenNll, useDevice, type Tensor } from '../tensor/index.js';
+import { runOn } from '../nn/device_run.js';
+import { affine, backward, noGrad, tidy, tokenNll, type Tensor } from '../tensor/index.js';
 import type { Vocab } from '../tokenizer/vocab.js';
 import { evalRows, rowTensors, trainingBatch, type LmDataConfig } from './batches.js';
 import type { Corpus } from './corpus.js';
@@ -57,11 +58,12 @@ let running = false;
  */
 export async function evaluateLm(model: CM3Leon, rows: ReturnType<typeof evalRows>, vocab: Vocab, batch: number): Promise<{ text: number; image: number; all: number }> {
   const sums = { text: [0, 0], image: [0, 0], all: [0, 0] };
+  const onGpu = model.parameters()[0].onDevice;
   for (let i = 0; i < rows.length; i += batch) {
     const chunk = rows.slice(i, i + batch);
     const tg = chunk.flatMap((r) => Array.from(r.targets)), w = chunk.flatMap((r) => Array.from(r.weights));
     let losses: ArrayLike<number>;
-    if (activeDevice()) {
+    if (onGpu) {
       const nll = noGrad(() => tidy(() => { const t = rowTensors(chunk); return tokenNll(model.forward(t.ids), t.targets); }));
       losses = await nll.read();
       nll.dispose();
@@ -96,13 +98,9 @@ export async function trainLm(o: LmTrainOptions): Promise<CM3Leon> {
   // The device new tensors go to is process-wide state held across this run's awaits.
   if (running) throw new Error('trainLm: another training run is in progress in this process (one at a time: the device in use is process-wide)');
   running = true;
-  const prev = activeDevice();
   try {
-    const rt = o.device === 'webgpu' ? await openDevice() : null;
-    useDevice(rt);
-    return await trainOn(o);
+    return await runOn(o.device, () => trainOn(o));
   } finally {
-    useDevice(prev);
     running = false;
   }
 }

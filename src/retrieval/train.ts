@@ -11,7 +11,8 @@ import { plotJsonl } from '../io/plot.js';
 import { AdamW } from '../optim/adamw.js';
 import { clipGradNormAndRead } from '../optim/clip.js';
 import { learningRate } from '../optim/schedule.js';
-import { activeDevice, backward, openDevice, Rng, tidy, useDevice, type HostStorage } from '../tensor/index.js';
+import { hostCopy, onHost, runOn } from '../nn/device_run.js';
+import { backward, Rng, tidy } from '../tensor/index.js';
 import { toTensor } from '../tokenizer/image/pixels.js';
 import type { TextTokenizer } from '../tokenizer/text/index.js';
 import { RetrieverModel, type RetrieverConfig } from './clip.js';
@@ -59,18 +60,8 @@ function sampleBatch(pairs: readonly Pair[], B: number, rng: Rng): Pair[] {
 
 /** evaluateRetriever on the CPU, on a host copy when the model's parameters live on a GPU. */
 async function evaluateOnHost(model: RetrieverModel, text: TextTokenizer, pairs: readonly Pair[]): Promise<RecallReport> {
-  if (!model.logitScale.onDevice) return evaluateRetriever(new Retriever(model, text, 'training'), pairs);
-  const reads = new Map<string, HostStorage>();
-  for (const [name, p] of model.namedParameters()) reads.set(name, await p.read());
-  const prev = activeDevice();
-  useDevice(null);
-  try {
-    const host = new RetrieverModel(model.config);
-    for (const [name, p] of host.namedParameters()) p.host.set(reads.get(name)!);
-    return evaluateRetriever(new Retriever(host, text, 'training'), pairs);
-  } finally {
-    useDevice(prev);
-  }
+  const host = await hostCopy(model, () => new RetrieverModel(model.config));
+  return onHost(() => evaluateRetriever(new Retriever(host, text, 'training'), pairs));
 }
 
 /**
@@ -78,15 +69,8 @@ async function evaluateOnHost(model: RetrieverModel, text: TextTokenizer, pairs:
  * live on the GPU; the host waits once per step (loss, batch logits for the accuracy, temperature
  * and gradient norm in one read) and evaluates a host copy.
  */
-export async function trainRetriever(o: RetrieverTrainOptions): Promise<RetrieverModel> {
-  const rt = o.device === 'webgpu' ? await openDevice() : null;
-  const prev = activeDevice();
-  useDevice(rt);
-  try {
-    return await trainOn(o);
-  } finally {
-    useDevice(prev);
-  }
+export function trainRetriever(o: RetrieverTrainOptions): Promise<RetrieverModel> {
+  return runOn(o.device, () => trainOn(o));
 }
 
 async function trainOn(o: RetrieverTrainOptions): Promise<RetrieverModel> {

@@ -11,7 +11,8 @@ import { plotJsonl } from '../../io/plot.js';
 import { AdamW } from '../../optim/adamw.js';
 import { clipGradNormAndRead } from '../../optim/clip.js';
 import { learningRate } from '../../optim/schedule.js';
-import { activeDevice, backward, copyStorage, noGrad, openDevice, Rng, tidy, useDevice, type HostStorage } from '../../tensor/index.js';
+import { hostCopy, onHost, runOn } from '../../nn/device_run.js';
+import { backward, copyStorage, noGrad, Rng, tidy } from '../../tensor/index.js';
 import type { ImageTokenizerConfig } from './config.js';
 import { psnr, ssim } from './metrics.js';
 import { ImageTokenizerModel } from './model.js';
@@ -64,18 +65,8 @@ export function evaluate(model: ImageTokenizerModel, images: readonly Uint8Array
 
 /** evaluate() on the CPU, on a host copy when the model's parameters live on a GPU. */
 export async function evaluateOnHost(model: ImageTokenizerModel, images: readonly Uint8Array[]): Promise<EvalResult & { recons: Uint8Array[] }> {
-  if (!model.codebook.onDevice) return evaluate(model, images);
-  const reads = new Map<string, HostStorage>();
-  for (const [name, p] of model.namedParameters()) reads.set(name, await p.read());
-  const prev = activeDevice();
-  useDevice(null);
-  try {
-    const host = new ImageTokenizerModel(model.config);
-    for (const [name, p] of host.namedParameters()) p.host.set(reads.get(name)!);
-    return evaluate(host, images);
-  } finally {
-    useDevice(prev);
-  }
+  const host = await hostCopy(model, () => new ImageTokenizerModel(model.config));
+  return onHost(() => evaluate(host, images));
 }
 
 /**
@@ -83,15 +74,8 @@ export async function evaluateOnHost(model: ImageTokenizerModel, images: readonl
  * every step live on the GPU; the host waits once per step (losses, code indices for the usage
  * counts and the gradient norm in one read), evaluates a host copy and writes restarted codes back.
  */
-export async function trainImageTokenizer(o: TrainOptions): Promise<ImageTokenizerModel> {
-  const rt = o.device === 'webgpu' ? await openDevice() : null;
-  const prev = activeDevice();
-  useDevice(rt);
-  try {
-    return await trainOn(o);
-  } finally {
-    useDevice(prev);
-  }
+export function trainImageTokenizer(o: TrainOptions): Promise<ImageTokenizerModel> {
+  return runOn(o.device, () => trainOn(o));
 }
 
 async function trainOn(o: TrainOptions): Promise<ImageTokenizerModel> {
