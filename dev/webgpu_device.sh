@@ -10,22 +10,7 @@
 # Device tool call: carry [".devpkg", ".gl", "dist"], command `bash dev/webgpu_device.sh`.
 # Results land in $OUT (conformance.txt, bench.txt).
 set -uo pipefail
-OUT=${OUT:-/tmp/webgpu-out}
-mkdir -p "$OUT"
-for f in .gl/*.deb; do dpkg -x "$f" /; done
-ldconfig
-mkdir -p /tmp/nodebin && xz -dc .devpkg/node.xz > /tmp/nodebin/node && chmod +x /tmp/nodebin/node
-export PATH=/tmp/nodebin:$PATH
-mkdir -p node_modules/webgpu/dist/linux-x64
-cp .devpkg/webgpu/* node_modules/webgpu/
-xz -dc .devpkg/dawn.xz > node_modules/webgpu/dist/linux-x64/dawn.node
-icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-[ -f "$icd" ] && export VK_DRIVER_FILES=$icd
-egl=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
-[ -f "$egl" ] && export __EGL_VENDOR_LIBRARY_FILENAMES=$egl
-nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
-node --version
-export CM3LEON_REQUIRE_WEBGPU=1 CM3LEON_WEBGPU_BACKEND=${CM3LEON_WEBGPU_BACKEND:-vulkan}
+source dev/device_env.sh
 parts=() flags=()
 for a in "$@"; do case "$a" in --*) flags+=("$a") ;; *) parts+=("$a") ;; esac; done
 [ ${#parts[@]} -eq 0 ] && parts=(conformance train gemm step)

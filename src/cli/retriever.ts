@@ -77,7 +77,7 @@ export async function runRetriever(argv: string[]): Promise<void> {
     }
     for (const [name, where] of [['held-out concepts (emoji)', RETRIEVER_SPLITS.heldoutConcept], ['held-out style (Twemoji)', RETRIEVER_SPLITS.heldoutStyle]] as const) {
       const pairs = await loadPairs(v.data, where, r.config.imageSize);
-      if (pairs.length) process.stdout.write(`${recallTable(name, evaluateRetriever(r, pairs))}\n\n`);
+      if (pairs.length) process.stdout.write(`${recallTable(name, await evaluateRetriever(r, pairs))}\n\n`);
     }
     return;
   }

@@ -122,7 +122,7 @@ async function recon(data: string | undefined, model: string | undefined, n: num
   const m = new ImageTokenizerModel(config);
   loadCheckpoint(model, m);
   const images = sample(new Rng(0), await loadImages(data, "split = 'heldout-style'", config.imageSize), n);
-  const e = evaluate(m, images);
+  const e = await evaluate(m, images);
   const cells: GridCell[] = [];
   for (let i = 0; i < images.length; i++) {
     for (const [img, label] of [[images[i], 'original'], [e.recons[i], `${psnr(images[i], e.recons[i]).toFixed(1)} dB`]] as const) {

@@ -60,12 +60,34 @@ export class Retriever {
   }
 
   private chunks<T>(xs: readonly T[], f: (chunk: readonly T[]) => Float32Array): Float32Array[] {
-    const E = this.config.embedDim, out: Float32Array[] = [];
+    const out: Float32Array[] = [];
+    for (let i = 0; i < xs.length; i += this.batch) this.rows(noGrad(() => tidy(() => f(xs.slice(i, i + this.batch)))), out);
+    return out;
+  }
+
+  /** chunks() for a model on a GPU (or the host): each chunk's embeddings are read back. */
+  private async chunksRead<T>(xs: readonly T[], f: (chunk: readonly T[]) => Tensor): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
     for (let i = 0; i < xs.length; i += this.batch) {
-      const flat = noGrad(() => tidy(() => f(xs.slice(i, i + this.batch))));
-      for (let b = 0; b < flat.length / E; b++) out.push(flat.slice(b * E, (b + 1) * E));
+      const t = noGrad(() => tidy(() => f(xs.slice(i, i + this.batch))));
+      this.rows(Float32Array.from(await t.read()), out);
+      t.dispose();
     }
     return out;
+  }
+
+  private rows(flat: Float32Array, out: Float32Array[]): void {
+    const E = this.config.embedDim;
+    for (let b = 0; b < flat.length / E; b++) out.push(flat.slice(b * E, (b + 1) * E));
+  }
+
+  /** embedTexts and embedImages for a model on a GPU (or the host), as [texts, images]. */
+  async embedPairsRead(texts: readonly string[], images: readonly Uint8Array[]): Promise<[Float32Array[], Float32Array[]]> {
+    const t = await this.chunksRead(texts.map((s) => towerIds(this.text, s, this.config)), (c) => {
+      const { ids, mask } = textBatchFromIds(c, Math.max(...c.map((s) => s.length)), this.config);
+      return this.model.text.forward(ids, mask);
+    });
+    return [t, await this.chunksRead(images, (c) => this.model.image.forward(toTensor(c, this.config.imageSize)))];
   }
 
   embedTexts(texts: readonly string[]): Float32Array[] {

@@ -11,7 +11,7 @@ import { plotJsonl } from '../io/plot.js';
 import { AdamW } from '../optim/adamw.js';
 import { clipGradNormAndRead } from '../optim/clip.js';
 import { learningRate } from '../optim/schedule.js';
-import { hostCopy, onHost, runOn } from '../nn/device_run.js';
+import { runOn } from '../nn/device_run.js';
 import { backward, Rng, tidy } from '../tensor/index.js';
 import { toTensor } from '../tokenizer/image/pixels.js';
 import type { TextTokenizer } from '../tokenizer/text/index.js';
@@ -38,11 +38,15 @@ export interface RetrieverTrainOptions {
   device?: 'cpu' | 'webgpu';
 }
 
-/** Held-out recall: one seeded caption per pair as the text query, its own image as the target. */
-export function evaluateRetriever(r: Retriever, pairs: readonly Pair[], seed = 0): RecallReport {
+/**
+ * Held-out recall: one seeded caption per pair as the text query, its own image as the target
+ * (embedded on the model's device; a GPU model's embeddings are read back).
+ */
+export async function evaluateRetriever(r: Retriever, pairs: readonly Pair[], seed = 0): Promise<RecallReport> {
   const rng = new Rng(seed);
   const captions = pairs.map((p) => p.captions[rng.int(p.captions.length)]);
-  return recallAtK(r.embedTexts(captions), r.embedImages(pairs.map((p) => p.image)), pairs.map((p) => p.concept), [1, 5, 10]);
+  const [t, v] = await r.embedPairsRead(captions, pairs.map((p) => p.image));
+  return recallAtK(t, v, pairs.map((p) => p.concept), [1, 5, 10]);
 }
 
 /** B pairs with distinct concepts (as far as the data allows). */
@@ -58,16 +62,10 @@ function sampleBatch(pairs: readonly Pair[], B: number, rng: Rng): Pair[] {
   return out;
 }
 
-/** evaluateRetriever on the CPU, on a host copy when the model's parameters live on a GPU. */
-async function evaluateOnHost(model: RetrieverModel, text: TextTokenizer, pairs: readonly Pair[]): Promise<RecallReport> {
-  const host = await hostCopy(model, () => new RetrieverModel(model.config));
-  return onHost(() => evaluateRetriever(new Retriever(host, text, 'training'), pairs));
-}
-
 /**
  * Train (or resume) the retriever. With `device: 'webgpu'` the model, optimizer state and every step
  * live on the GPU; the host waits once per step (loss, batch logits for the accuracy, temperature
- * and gradient norm in one read) and evaluates a host copy.
+ * and gradient norm in one read) and evaluates on the GPU.
  */
 export function trainRetriever(o: RetrieverTrainOptions): Promise<RetrieverModel> {
   return runOn(o.device, () => trainOn(o));
@@ -110,7 +108,7 @@ async function trainOn(o: RetrieverTrainOptions): Promise<RetrieverModel> {
     const ls = model.logitScale.onDevice ? scale : model.logitScale.host[0];
     const row: Record<string, number> = { step: step + 1, loss: l, batch_acc: correct / B, temperature: Math.exp(-ls) };
     if ((step + 1) % o.evalEvery === 0 || step + 1 === o.steps) {
-      const e = await evaluateOnHost(model, o.text, o.eval);
+      const e = await evaluateRetriever(new Retriever(model, o.text, 'training'), o.eval);
       Object.assign(row, { t2i_r1: e.t2i[1], t2i_r5: e.t2i[5], t2i_r10: e.t2i[10], i2t_r1: e.i2t[1], i2t_r10: e.i2t[10], t2i_concept_r10: e.t2iConcept[10] });
       await saveCheckpointAsync(ckpt, model, { optimizer: opt, config: o.config, step: step + 1 });
     }

@@ -120,11 +120,13 @@ test('tiny image-tokenizer training (VQ, dead-code restarts): the same losses an
   const cpu = await run('cpu'), gpu = await run('webgpu');
   let worst = 0;
   cpu.forEach((c, i) => {
-    for (const k of ['loss', 'recon', 'eval_psnr', 'eval_usage'] as const) {
+    for (const k of ['loss', 'recon', 'eval_psnr'] as const) {
       if (c[k] === undefined) continue;
       worst = Math.max(worst, Math.abs(gpu[i][k] - c[k]) / Math.max(1, Math.abs(c[k])));
       assert.ok(Math.abs(gpu[i][k] - c[k]) <= 1e-3 * Math.max(1, Math.abs(c[k])), `step ${c.step} ${k}: webgpu ${gpu[i][k]} vs cpu ${c[k]}`);
     }
+    // Codebook usage counts codes: a near-tie in the nearest-code search may flip one or two.
+    if (c.eval_usage !== undefined) assert.ok(Math.abs(gpu[i].eval_usage - c.eval_usage) <= 2 / tiny.codebookSize, `step ${c.step} usage ${gpu[i].eval_usage} vs ${c.eval_usage}`);
   });
   console.log(`# image tokenizer: largest relative difference webgpu vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
 });

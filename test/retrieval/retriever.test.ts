@@ -66,7 +66,7 @@ test('training on coloured shapes beats a random ranking by far and resumes from
   const model = await trainRetriever({ config: tiny, text, train, eval: heldout, out, steps: 150, batch: 24, lr: 3e-3, evalEvery: 75, onLog: (r) => rows.push(r) });
   const first = rows.slice(0, 10).reduce((s, r) => s + r.loss, 0) / 10, last = rows.slice(-10).reduce((s, r) => s + r.loss, 0) / 10;
   assert.ok(last < 0.75 * first, `loss ${first} -> ${last}`);
-  const rep = evaluateRetriever(new Retriever(model, text, 't'), heldout);
+  const rep = await evaluateRetriever(new Retriever(model, text, 't'), heldout);
   assert.ok(rep.t2iConcept[1] > 5 * rep.randomConcept[1], `concept R@1 ${rep.t2iConcept[1]} vs random ${rep.randomConcept[1]}`);
   const resumed: number[] = [];
   await trainRetriever({ config: tiny, text, train, eval: heldout, out, steps: 160, batch: 24, lr: 3e-3, evalEvery: 80, resume: true, onLog: (r) => resumed.push(r.step) });

@@ -15,8 +15,12 @@ export function toTensor(images: readonly Uint8Array[], size: number): Tensor {
 }
 
 export function fromTensor(t: Tensor): Uint8Array[] {
-  const [B, S] = t.shape;
-  const n = S * S * 3, d = t.flat();
+  return fromArray(t.flat(), t.shape[0], t.shape[1]);
+}
+
+/** B images of S x S x 3 floats in [-1, 1] (row-major, e.g. read back from a GPU) -> 8-bit RGB. */
+export function fromArray(d: ArrayLike<number>, B: number, S: number): Uint8Array[] {
+  const n = S * S * 3;
   return Array.from({ length: B }, (_, b) => {
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) out[i] = Math.max(0, Math.min(255, Math.round((d[b * n + i] + 1) * 127.5)));

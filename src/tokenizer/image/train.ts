@@ -11,12 +11,12 @@ import { plotJsonl } from '../../io/plot.js';
 import { AdamW } from '../../optim/adamw.js';
 import { clipGradNormAndRead } from '../../optim/clip.js';
 import { learningRate } from '../../optim/schedule.js';
-import { hostCopy, onHost, runOn } from '../../nn/device_run.js';
+import { runOn } from '../../nn/device_run.js';
 import { backward, copyStorage, noGrad, Rng, tidy } from '../../tensor/index.js';
 import type { ImageTokenizerConfig } from './config.js';
 import { psnr, ssim } from './metrics.js';
 import { ImageTokenizerModel } from './model.js';
-import { fromTensor, toTensor } from './pixels.js';
+import { fromArray, toTensor } from './pixels.js';
 
 export interface TrainOptions {
   config: ImageTokenizerConfig;
@@ -43,36 +43,32 @@ export interface EvalResult {
   perplexity: number;
 }
 
-/** Reconstruct eval images through the codebook and measure quality and codebook use. */
-export function evaluate(model: ImageTokenizerModel, images: readonly Uint8Array[], batch = 64): EvalResult & { recons: Uint8Array[] } {
+/**
+ * Reconstruct eval images through the codebook and measure quality and codebook use (on the
+ * model's device: a GPU model reconstructs there and only codes and pixels are read back).
+ */
+export async function evaluate(model: ImageTokenizerModel, images: readonly Uint8Array[], batch = 64): Promise<EvalResult & { recons: Uint8Array[] }> {
   const c = model.config, counts = new Float64Array(c.codebookSize), recons: Uint8Array[] = [];
   let p = 0, s = 0;
-  noGrad(() => {
-    for (let i = 0; i < images.length; i += batch) {
-      tidy(() => {
-        const chunk = images.slice(i, i + batch);
-        const out = model.forward(toTensor(chunk, c.imageSize));
-        for (const id of out.indices.toArray()) counts[id]++;
-        fromTensor(out.recon).forEach((r, k) => { recons.push(r); p += Math.min(psnr(chunk[k], r), 100); s += ssim(chunk[k], r, c.imageSize); });
-      });
-    }
-  });
+  for (let i = 0; i < images.length; i += batch) {
+    const chunk = images.slice(i, i + batch);
+    const out = noGrad(() => tidy(() => { const o = model.forward(toTensor(chunk, c.imageSize)); return { indices: o.indices, recon: o.recon }; }));
+    const [ids, rec] = [await out.indices.read(), await out.recon.read()];
+    out.indices.dispose();
+    out.recon.dispose();
+    for (const id of ids) counts[id]++;
+    fromArray(rec, chunk.length, c.imageSize).forEach((r, k) => { recons.push(r); p += Math.min(psnr(chunk[k], r), 100); s += ssim(chunk[k], r, c.imageSize); });
+  }
   const total = counts.reduce((a, b) => a + b, 0);
   let entropy = 0, used = 0;
   for (const n of counts) if (n > 0) { used++; entropy -= (n / total) * Math.log(n / total); }
   return { psnr: p / images.length, ssim: s / images.length, usage: used / c.codebookSize, perplexity: Math.exp(entropy), recons };
 }
 
-/** evaluate() on the CPU, on a host copy when the model's parameters live on a GPU. */
-export async function evaluateOnHost(model: ImageTokenizerModel, images: readonly Uint8Array[]): Promise<EvalResult & { recons: Uint8Array[] }> {
-  const host = await hostCopy(model, () => new ImageTokenizerModel(model.config));
-  return onHost(() => evaluate(host, images));
-}
-
 /**
  * Train (or resume) the image tokenizer. With `device: 'webgpu'` the model, optimizer state and
  * every step live on the GPU; the host waits once per step (losses, code indices for the usage
- * counts and the gradient norm in one read), evaluates a host copy and writes restarted codes back.
+ * counts and the gradient norm in one read), evaluates on the GPU and writes restarted codes back.
  */
 export function trainImageTokenizer(o: TrainOptions): Promise<ImageTokenizerModel> {
   return runOn(o.device, () => trainOn(o));
@@ -103,7 +99,7 @@ async function trainOn(o: TrainOptions): Promise<ImageTokenizerModel> {
     if ((step + 1) % o.restartEvery === 0) await restartDeadCodes(model, opt, usage, batch, rng);
     const row: Record<string, number> = { step: step + 1, loss, recon };
     if ((step + 1) % o.evalEvery === 0 || step + 1 === o.steps) {
-      const e = await evaluateOnHost(model, o.eval);
+      const e = await evaluate(model, o.eval);
       Object.assign(row, { eval_psnr: e.psnr, eval_ssim: e.ssim, eval_usage: e.usage, eval_perplexity: e.perplexity });
       await saveCheckpointAsync(ckpt, model, { optimizer: opt, config: o.config, step: step + 1 });
     }
