@@ -105,7 +105,7 @@ export async function runRetriever(argv: string[]): Promise<void> {
   process.stderr.write(`training on ${train.length} pairs, evaluating on ${evalSet.length} held-out-concept emoji\n`);
   const bar = new Progress(steps, 'retriever', 20);
   let last = '';
-  // --device webgpu: the model and every step on the GPU; data loading and evaluation on the CPU.
+  // --device webgpu: the model, every step and the evaluation on the GPU; data loading on the CPU.
   const device = getBackend().name === 'webgpu' ? 'webgpu' : 'cpu';
   if (device === 'webgpu') setDevice('cpu');
   await trainRetriever({

@@ -100,7 +100,7 @@ export async function runTokenizer(argv: string[]): Promise<void> {
   process.stderr.write(`training on ${train.length} images, evaluating on ${evalSet.length} held-out images\n`);
   const bar = new Progress(steps, 'train-image', 50);
   let last = '';
-  // --device webgpu: the model and every step on the GPU; data loading and evaluation on the CPU.
+  // --device webgpu: the model, every step and the evaluation on the GPU; data loading on the CPU.
   const device = getBackend().name === 'webgpu' ? 'webgpu' : 'cpu';
   if (device === 'webgpu') setDevice('cpu');
   await trainImageTokenizer({

@@ -50,8 +50,6 @@ export interface LmTrainOptions {
 
 export class NonFiniteLossError extends Error {}
 
-let running = false;
-
 /**
  * Held-out loss of image-code targets and of text targets (weights as built, split by modality).
  * On a GPU the per-token losses are computed there and only they are read back.
@@ -95,14 +93,7 @@ function truncateLog(log: string, step: number): void {
 export async function trainLm(o: LmTrainOptions): Promise<CM3Leon> {
   if (o.model.vocab !== o.vocab.size) throw new RangeError(`model vocab ${o.model.vocab} != tokenizer vocabulary ${o.vocab.size}`);
   if (o.data.contextLength > o.model.contextLength) throw new RangeError(`data contextLength ${o.data.contextLength} > model contextLength ${o.model.contextLength}`);
-  // The device new tensors go to is process-wide state held across this run's awaits.
-  if (running) throw new Error('trainLm: another training run is in progress in this process (one at a time: the device in use is process-wide)');
-  running = true;
-  try {
-    return await runOn(o.device, () => trainOn(o));
-  } finally {
-    running = false;
-  }
+  return runOn(o.device, () => trainOn(o));
 }
 
 async function trainOn(o: LmTrainOptions): Promise<CM3Leon> {

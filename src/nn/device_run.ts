@@ -4,14 +4,22 @@
  */
 import { activeDevice, openDevice, useDevice } from '../tensor/index.js';
 
-/** Run fn with new tensors on `device` ('webgpu' opens the GPU; default the CPU); restores the previous placement. */
+let running = false;
+
+/**
+ * Run fn with new tensors on `device` ('webgpu' opens the GPU; default the CPU); restores the
+ * previous placement. One run at a time per process: the placement is process-wide state held
+ * across the run's awaits.
+ */
 export async function runOn<T>(device: 'cpu' | 'webgpu' | undefined, fn: () => Promise<T>): Promise<T> {
-  const rt = device === 'webgpu' ? await openDevice() : null;
+  if (running) throw new Error('another training run is in progress in this process (one at a time: the device in use is process-wide)');
+  running = true;
   const prev = activeDevice();
-  useDevice(rt);
   try {
+    useDevice(device === 'webgpu' ? await openDevice() : null);
     return await fn();
   } finally {
     useDevice(prev);
+    running = false;
   }
 }

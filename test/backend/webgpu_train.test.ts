@@ -105,7 +105,8 @@ test('tiny retriever training: the same losses, accuracies and recall on cpu and
       worst = Math.max(worst, Math.abs(gpu[i][k] - c[k]));
       assert.ok(Math.abs(gpu[i][k] - c[k]) <= 1e-4 * Math.max(1, Math.abs(c[k])), `step ${c.step} ${k}: webgpu ${gpu[i][k]} vs cpu ${c[k]}`);
     }
-    assert.equal(gpu[i].batch_acc, c.batch_acc, `step ${c.step} accuracy`);
+    // In-batch accuracy is an argmax: a near-tie may flip one row.
+    assert.ok(Math.abs(gpu[i].batch_acc - c.batch_acc) <= 1 / 16, `step ${c.step} accuracy ${gpu[i].batch_acc} vs ${c.batch_acc}`);
   });
   console.log(`# retriever: largest loss/recall difference webgpu vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
 });

@@ -55,7 +55,7 @@ export async function evaluate(model: ImageTokenizerModel, images: readonly Uint
     const out = noGrad(() => tidy(() => { const o = model.forward(toTensor(chunk, c.imageSize)); return { indices: o.indices, recon: o.recon }; }));
     const [ids, rec] = [await out.indices.read(), await out.recon.read()];
     out.indices.dispose();
-    out.recon.dispose();
+    out.recon.owner.dispose(); // recon is a view: free the buffer it views
     for (const id of ids) counts[id]++;
     fromArray(rec, chunk.length, c.imageSize).forEach((r, k) => { recons.push(r); p += Math.min(psnr(chunk[k], r), 100); s += ssim(chunk[k], r, c.imageSize); });
   }
