@@ -90,6 +90,9 @@ export function gemmSuite(ctx: SuiteContext): void {
       }
       runGemm('long-k padded C', { m: 64, n: 64, k: 1024, ta: true, tb: false, padC: 3 }, 160);
     });
+    it('batch 70000 (more matrices than one WebGPU grid dimension holds)', () => {
+      runGemm('batch70000 2x3x2', { m: 2, n: 3, k: 2, ta: false, tb: true, batch: 70000, alpha: 0.5 }, 170);
+    });
     it('1x1x1', () => {
       runGemm('1x1x1', { m: 1, n: 1, k: 1, ta: false, tb: false }, 120);
       runGemm('1x1x1 TT beta', { m: 1, n: 1, k: 1, ta: true, tb: true, alpha: 2, beta: 0.5 }, 121);

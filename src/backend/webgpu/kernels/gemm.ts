@@ -7,7 +7,7 @@
  * beta = 0 never reads C (it may hold NaN).
  */
 import { GEMM_PARAMS, STORE_ROW, tileCode } from './gemm_parts.js';
-import type { GArr, GpuRuntime, KernelSpec } from '../runtime.js';
+import { MAX_GROUPS, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
 import { unaliased } from '../alias.js';
 import { gemmVec4Spec, vec4Eligible } from './gemm_vec4.js';
 import { reduce } from './reduce.js';
@@ -119,7 +119,15 @@ export function gemm(rt: GpuRuntime, a: GArr, aOff: number, b: GArr, bOff: numbe
     rt.free(part);
     return;
   }
-  if (gx > 65535 || gy > 65535 || batch > 65535) throw new RangeError(`gemm: grid ${gx}x${gy}x${batch} too large for WebGPU`);
+  if (batch > MAX_GROUPS) {
+    // Grid z holds at most 65535 matrices: record the batch in slices.
+    for (let b0 = 0; b0 < batch; b0 += MAX_GROUPS) {
+      gemm(rt, a, aOff + b0 * strideA, b, bOff + b0 * strideB, c, cOff + b0 * strideC, m, n, k, transA, transB, lda, ldb, ldc,
+        alpha, beta, Math.min(MAX_GROUPS, batch - b0), strideA, strideB, strideC);
+    }
+    return;
+  }
+  if (gx > MAX_GROUPS || gy > MAX_GROUPS) throw new RangeError(`gemm: grid ${gx}x${gy} too large for WebGPU`);
   // Aligned operands take the vec4-load kernel (CM3LEON_WEBGPU_GEMM_VEC4=0 turns it off).
   const vec4 = process.env.CM3LEON_WEBGPU_GEMM_VEC4 !== '0' &&
     vec4Eligible({ m, n, k, transA, transB, lda, ldb, aOff: a.off + aOff, bOff: b.off + bOff, strideA, strideB, batch });
