@@ -128,6 +128,8 @@ export function attentionSuite(ctx: SuiteContext): void {
     it('peaked scores (|q| x 6)', () => runAttention('peaked', { B: 1, Tq: 8, Tk: 8, H: 2, D: 16, causal: true, qScale: 6 }, 1311));
     it('larger (B=2, T=48, H=4, D=32) causal (threaded over B*H)', () =>
       runAttention('large causal', { B: 2, Tq: 48, Tk: 48, H: 4, D: 32, causal: true }, 1312));
+    it('B*H = 65540 heads (more than one WebGPU grid dimension holds), forward and backward', () =>
+      runAttention('many heads', { B: 16385, Tq: 2, Tk: 2, H: 4, D: 2, causal: true }, 1320));
     it('single query / single key', () => {
       runAttention('Tq=1 decode', { B: 2, Tq: 1, Tk: 5, H: 2, D: 4, causal: true }, 1313);
       runAttention('Tk=1', { B: 1, Tq: 1, Tk: 1, H: 1, D: 3, causal: true }, 1314);

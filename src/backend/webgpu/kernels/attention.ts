@@ -13,7 +13,7 @@
  */
 import { FLOAT_BITS } from './wgsl_math.js';
 import type { AttnShape, BTHD } from '../../backend.js';
-import type { GArr, GpuRuntime, Kernel, KernelSpec, ParamType } from '../runtime.js';
+import { MAX_GROUPS, type GArr, type GpuRuntime, type Kernel, type KernelSpec, type ParamType } from '../runtime.js';
 
 export { attentionBackward } from './attention_backward.js';
 
@@ -35,7 +35,7 @@ export function geom(rt: GpuRuntime, D: number): Geom {
 
 /** Uniform params of every attention kernel; views add `<v>_sB/_sT/_sH` (see strides). */
 export const BASE_PARAMS: Record<string, ParamType> = {
-  H: 'u32', Tq: 'u32', Tk: 'u32', causal: 'u32', masked: 'u32', off: 'i32', scale: 'f32', ninf: 'f32',
+  H: 'u32', Tq: 'u32', Tk: 'u32', causal: 'u32', masked: 'u32', off: 'i32', scale: 'f32', ninf: 'f32', bh0: 'u32',
 };
 
 export function strideParams(...views: string[]): Record<string, ParamType> {
@@ -51,7 +51,7 @@ export function baseValues(s: AttnShape<GArr>, views: Record<string, { sB: numbe
   }
   const r: Record<string, number> = {
     H: s.H, Tq: s.Tq, Tk: s.Tk, causal: s.causal ? 1 : 0, masked: s.keyMask ? 1 : 0, off: s.Tk - s.Tq,
-    scale: s.scale, ninf: -Infinity,
+    scale: s.scale, ninf: -Infinity, bh0: 0,
   };
   for (const [name, v] of Object.entries(views)) { r[`${name}_sB`] = v.sB; r[`${name}_sT`] = v.sT; r[`${name}_sH`] = v.sH; }
   return r;
@@ -117,8 +117,9 @@ fn key_on(b: u32, j: u32) -> bool { return j < P.Tk && (P.masked == 0u || mask[P
  */
 export const QUERY_MAIN = /* wgsl */ `
 @compute @workgroup_size(BQ) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32) {
-  let b = wid.y / P.H;
-  let h = wid.y % P.H;
+  let bh = wid.y + P.bh0;  // b * H + h (grids over more than 65535 heads come in slices)
+  let b = bh / P.H;
+  let h = bh % P.H;
   let i0 = wid.x * BQ;
   let i = i0 + li;
   let ic = min(i, P.Tq - 1u);
@@ -175,7 +176,7 @@ ${QUERY_MAIN}
   if (i >= P.Tq) { return; }
   let has = l > 0.0;
   let ob = P.out_off + ((b * P.Tq + i) * P.H + h) * D;` + storeRow('out', 'ob', 'select(vec4f(0.0), acc[c] / l, has)') + `
-  lse[P.lse_off + wid.y * P.Tq + i] = select(P.ninf, m + log(l), has);
+  lse[P.lse_off + bh * P.Tq + i] = select(P.ninf, m + log(l), has);
 }`,
   };
 }
@@ -197,11 +198,15 @@ export function checkOutputs(op: string, outs: Record<string, GArr>, ins: Record
   }
 }
 
-/** Grid [row blocks, B * H] over T rows. */
-export function rowGrid(op: string, T: number, s: AttnShape<GArr>): [number, number] {
+/**
+ * Dispatch a row kernel over the grid [row blocks of T, B * H]: the B * H dimension in slices of at
+ * most 65535 workgroups (WebGPU's per-dimension limit), each with its first head in `bh0`.
+ */
+export function runRows(rt: GpuRuntime, k: Kernel, params: Record<string, number>, arrays: Record<string, GArr>,
+  op: string, T: number, s: AttnShape<GArr>): void {
   const bh = s.B * s.H, blocks = Math.ceil(T / BQ);
-  if (bh > 65535 || blocks > 65535) throw new RangeError(`${op}: B*H = ${bh} or ${T} rows too large for one dispatch`);
-  return [blocks, bh];
+  if (blocks > MAX_GROUPS) throw new RangeError(`${op}: ${T} rows too large for one dispatch`);
+  for (let bh0 = 0; bh0 < bh; bh0 += MAX_GROUPS) rt.run(k, { ...params, bh0 }, arrays, [blocks, Math.min(MAX_GROUPS, bh - bh0)]);
 }
 
 export function attention(rt: GpuRuntime, q: BTHD<GArr>, k: BTHD<GArr>, v: BTHD<GArr>, out: GArr, lse: GArr,
@@ -212,7 +217,7 @@ export function attention(rt: GpuRuntime, q: BTHD<GArr>, k: BTHD<GArr>, v: BTHD<
   // out and lse in one buffer would be two writable bindings of it: stage lse in its own.
   const l = lse.buf === out.buf ? rt.alloc(s.B * s.H * s.Tq) : lse;
   const name = `attn_fwd_d${g.D}_t${g.BT}`;
-  rt.run(cached(rt, name, () => forwardSpec(g, name)), baseValues(s, { q, k, v }),
-    { q: q.data, k: k.data, v: v.data, mask: s.keyMask ?? q.data, out, lse: l }, rowGrid('attention', s.Tq, s));
+  runRows(rt, cached(rt, name, () => forwardSpec(g, name)), baseValues(s, { q, k, v }),
+    { q: q.data, k: k.data, v: v.data, mask: s.keyMask ?? q.data, out, lse: l }, 'attention', s.Tq, s);
   if (l !== lse) { rt.copyBuffer(l, lse, l.len); rt.free(l); }
 }

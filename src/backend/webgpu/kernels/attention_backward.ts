@@ -12,7 +12,7 @@
 import type { AttnShape, BTHD } from '../../backend.js';
 import { grid, LINEAR_WG, threadMain, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
 import {
-  BASE_PARAMS, baseValues, cached, checkOutputs, dense, geom, KEY_ON, KEY_TILES, loader, prelude, QUERY_MAIN, rowGrid, storeRow,
+  BASE_PARAMS, baseValues, cached, checkOutputs, dense, geom, KEY_ON, KEY_TILES, loader, prelude, QUERY_MAIN, runRows, storeRow,
   strideParams, type Geom,
 } from './attention.js';
 
@@ -49,8 +49,8 @@ function dqSpec(g: Geom, name: string): KernelSpec {
 ${QUERY_MAIN}
   var gr: array<vec4f, DV>;
   for (var c = 0u; c < DV; c++) { qr[c] = ld_q(b, ic, h, c); gr[c] = ld_dout(b, ic, h, c); }
-  let L = lse[P.lse_off + wid.y * P.Tq + ic];
-  let di = delta[P.delta_off + wid.y * P.Tq + ic];
+  let L = lse[P.lse_off + bh * P.Tq + ic];
+  let di = delta[P.delta_off + bh * P.Tq + ic];
   let row_on = i < P.Tq && is_finite(L);
   var acc: array<vec4f, DV>;
   let kend = key_end(i0);
@@ -104,8 +104,9 @@ fn load_queries(b: u32, h: u32, bh: u32, i0: u32, li: u32) {
   }
 }
 @compute @workgroup_size(BQ) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li: u32) {
-  let b = wid.y / P.H;
-  let h = wid.y % P.H;
+  let bh = wid.y + P.bh0;
+  let b = bh / P.H;
+  let h = bh % P.H;
   let j0 = wid.x * BQ;
   let j = j0 + li;
   let jc = min(j, P.Tk - 1u);
@@ -115,7 +116,7 @@ fn load_queries(b: u32, h: u32, bh: u32, i0: u32, li: u32) {
   let key_ok = key_on(b, j);
   var acc: array<vec4f, DV>;
   for (var i0 = query_start(j0); i0 < P.Tq; i0 += BT) {
-    load_queries(b, h, wid.y, i0, li);
+    load_queries(b, h, bh, i0, li);
     workgroupBarrier();
     for (var ii = 0u; ii < BT; ii++) {
       var sd = 0.0;
@@ -152,16 +153,15 @@ export function attentionBackward(rt: GpuRuntime, q: BTHD<GArr>, k: BTHD<GArr>, 
     rt.run(cached(rt, nd, () => deltaSpec(g, nd)), { ...baseValues(s, { dout: gd }), rows },
       { out, dout, delta }, grid(Math.ceil(rows / WG)));
     const name = `attn_bwd_dq_${tag}`;
-    rt.run(cached(rt, name, () => dqSpec(g, name)), baseValues(s, { q, k, v, dout: gd, o: dq }),
-      { q: q.data, k: k.data, v: v.data, mask, dout, lse, delta, dq: dq.data }, rowGrid('attentionBackward', Tq, s));
+    runRows(rt, cached(rt, name, () => dqSpec(g, name)), baseValues(s, { q, k, v, dout: gd, o: dq }),
+      { q: q.data, k: k.data, v: v.data, mask, dout, lse, delta, dq: dq.data }, 'attentionBackward', Tq, s);
   }
   if (Tk > 0) {
-    const kg = rowGrid('attentionBackward', Tk, s);
     const nk = `attn_bwd_dk_${tag}`, nv = `attn_bwd_dv_${tag}`;
-    rt.run(cached(rt, nk, () => dkvSpec(g, 'dk', nk)), baseValues(s, { q, k, v, dout: gd, o: dk }),
-      { q: q.data, k: k.data, v: v.data, mask, dout, lse, delta, dk: dk.data }, kg);
-    rt.run(cached(rt, nv, () => dkvSpec(g, 'dv', nv)), baseValues(s, { q, k, dout: gd, o: dv }),
-      { q: q.data, k: k.data, mask, dout, lse, dv: dv.data }, kg);
+    runRows(rt, cached(rt, nk, () => dkvSpec(g, 'dk', nk)), baseValues(s, { q, k, v, dout: gd, o: dk }),
+      { q: q.data, k: k.data, v: v.data, mask, dout, lse, delta, dk: dk.data }, 'attentionBackward', Tk, s);
+    runRows(rt, cached(rt, nv, () => dkvSpec(g, 'dv', nv)), baseValues(s, { q, k, dout: gd, o: dv }),
+      { q: q.data, k: k.data, mask, dout, lse, dv: dv.data }, 'attentionBackward', Tk, s);
   }
   rt.free(delta);
 }
