@@ -104,9 +104,8 @@ async function trainOn(o: RetrieverTrainOptions): Promise<RetrieverModel> {
     opt.step(learningRate(step, { peak: o.lr, warmup: Math.min(300, o.steps >> 3), total: o.steps, min: o.lr / 20 }));
     opt.zeroGrad();
     model.clampLogitScale();
-    // The temperature after this step's update (host), or the one this step used (GPU: read with the loss).
-    const ls = model.logitScale.onDevice ? scale : model.logitScale.host[0];
-    const row: Record<string, number> = { step: step + 1, loss: l, batch_acc: correct / B, temperature: Math.exp(-ls) };
+    // The temperature this step's forward used (read with the loss, before the update).
+    const row: Record<string, number> = { step: step + 1, loss: l, batch_acc: correct / B, temperature: Math.exp(-scale) };
     if ((step + 1) % o.evalEvery === 0 || step + 1 === o.steps) {
       const e = await evaluateRetriever(new Retriever(model, o.text, 'training'), o.eval);
       Object.assign(row, { t2i_r1: e.t2i[1], t2i_r5: e.t2i[5], t2i_r10: e.t2i[10], i2t_r1: e.i2t[1], i2t_r10: e.i2t[10], t2i_concept_r10: e.t2iConcept[10] });
