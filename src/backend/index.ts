@@ -43,6 +43,17 @@ export function getBackend(): Backend {
   return setBackend(tryLoadNative() ? 'native' : 'ref');
 }
 
+/**
+ * Where a trainer keeps its tensors, from the selected device: with webgpu selected, 'webgpu'
+ * (resident tensors), and the host-side work around it (data, corpus, retrieval) goes back to the
+ * CPU kernels instead of the per-op copying facade.
+ */
+export function trainingDevice(): 'cpu' | 'webgpu' {
+  if (getBackend().name !== 'webgpu') return 'cpu';
+  setDevice('cpu');
+  return 'webgpu';
+}
+
 /** Run fn with another backend selected. */
 export function withBackend<T>(name: BackendName, fn: () => T): T {
   const prev = current;

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getBackend, setDevice } from '../backend/index.js';
+import { trainingDevice } from '../backend/index.js';
 import { ConfigError, resolvePreset } from '../config/config.js';
 import { RETRIEVER_PRESETS, type RetrieverConfig } from '../retrieval/clip.js';
 import { loadPairs, RETRIEVER_SPLITS } from '../retrieval/data.js';
@@ -105,9 +105,8 @@ export async function runRetriever(argv: string[]): Promise<void> {
   process.stderr.write(`training on ${train.length} pairs, evaluating on ${evalSet.length} held-out-concept emoji\n`);
   const bar = new Progress(steps, 'retriever', 20);
   let last = '';
-  // --device webgpu: the model, every step and the evaluation on the GPU; data loading on the CPU.
-  const device = getBackend().name === 'webgpu' ? 'webgpu' : 'cpu';
-  if (device === 'webgpu') setDevice('cpu');
+  // --device webgpu: the model, every step and the evaluation on the GPU; data preparation on the CPU.
+  const device = trainingDevice();
   await trainRetriever({
     device, config, text, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, resume: v.resume,
     onLog: (r) => {

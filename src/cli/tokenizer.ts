@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { getBackend, setDevice } from '../backend/index.js';
+import { trainingDevice } from '../backend/index.js';
 import { encodePng } from '../data/image.js';
 import { sample } from '../data/captions.js';
 import { Rng } from '../tensor/random.js';
@@ -100,9 +100,8 @@ export async function runTokenizer(argv: string[]): Promise<void> {
   process.stderr.write(`training on ${train.length} images, evaluating on ${evalSet.length} held-out images\n`);
   const bar = new Progress(steps, 'train-image', 50);
   let last = '';
-  // --device webgpu: the model, every step and the evaluation on the GPU; data loading on the CPU.
-  const device = getBackend().name === 'webgpu' ? 'webgpu' : 'cpu';
-  if (device === 'webgpu') setDevice('cpu');
+  // --device webgpu: the model, every step and the evaluation on the GPU; data preparation on the CPU.
+  const device = trainingDevice();
   await trainImageTokenizer({
     device, config, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, restartEvery: 100, resume: v.resume,
     onLog: (r) => {

@@ -6,7 +6,7 @@
  */
 import type { Module } from '../nn/module.js';
 import type { AdamW } from '../optim/adamw.js';
-import { activeDevice, tensor, Tensor, useDevice } from '../tensor/index.js';
+import { onDevice, tensor, Tensor } from '../tensor/index.js';
 import {
   bf16ToF32, f32ToBf16, readSafetensors, SafetensorsError, writeSafetensors, type SafeEntry,
 } from './safetensors.js';
@@ -78,16 +78,12 @@ export function loadCheckpoint(path: string, model: Module, optimizer?: AdamW): 
   const params = new Map<string, Tensor>(), optim = new Map<string, Tensor>();
   // Parsed into host tensors even while a GPU is in use: loading copies them into the model's own
   // (possibly device) tensors, and host copies go to the GC instead of holding GPU memory.
-  const prev = activeDevice();
-  useDevice(null);
-  try {
+  onDevice(null, () => {
     for (const [name, e] of file.tensors) {
       if (name.startsWith('optim.')) optim.set(name.slice(6), entryToTensor(e));
       else params.set(name, entryToTensor(e));
     }
-  } finally {
-    useDevice(prev);
-  }
+  });
   model.loadStateDict(params);
   if (optimizer) {
     if (optim.size === 0) throw new Error(`${path}: holds no optimizer state`);

@@ -4,7 +4,7 @@
  */
 import { kernelsFor } from '../backend/index.js';
 import { DeviceArray, deviceKernels } from '../tensor/device.js';
-import type { HostStorage, Tensor } from '../tensor/index.js';
+import { kernelsOf, type HostStorage, type Tensor } from '../tensor/index.js';
 
 function scale(params: readonly Tensor[], norm: number, maxNorm: number): void {
   if (!Number.isFinite(norm)) return;
@@ -12,9 +12,8 @@ function scale(params: readonly Tensor[], norm: number, maxNorm: number): void {
   if (coef >= 1) return;
   for (const p of params) {
     if (!p.grad) continue;
-    const d = p.grad.storage(), k = d instanceof DeviceArray ? null : kernelsFor(p.dtype);
-    if (d instanceof DeviceArray) deviceKernels(d.rt).affine(d, d, d.length, coef, 0);
-    else k!.affine(d as Float32Array, d as Float32Array, d.length, coef, 0);
+    const d = p.grad.storage() as Float32Array;
+    kernelsOf(p.grad).affine(d, d, d.length, coef, 0);
   }
 }
 
@@ -27,14 +26,10 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number
   return norm;
 }
 
-/** clipGradNorm for gradients on the host or a GPU; waits for the device once. */
-export async function clipGradNormAsync(params: readonly Tensor[], maxNorm: number): Promise<number> {
-  return (await clipGradNormAndRead(params, maxNorm, [])).norm;
-}
-
 /**
- * clipGradNormAsync that also reads tensors (e.g. the step's losses) in the same wait for the
- * device: a training step then synchronises with the GPU once. `reads[i]` holds tensor i's values.
+ * clipGradNorm for gradients on the host or a GPU that also reads tensors (e.g. the step's losses)
+ * in the same wait for the device: a training step then synchronises with the GPU once.
+ * `reads[i]` holds tensor i's values.
  */
 export async function clipGradNormAndRead(params: readonly Tensor[], maxNorm: number, tensors: readonly Tensor[]): Promise<{ norm: number; reads: HostStorage[] }> {
   const grads = params.filter((p) => p.grad).map((p) => p.grad!);

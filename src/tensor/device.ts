@@ -78,8 +78,8 @@ export function activeDevice(): GpuRuntime | null {
   return active;
 }
 
-/** Run fn with new tensors allocated on rt (synchronous part only). */
-export function onDevice<T>(rt: GpuRuntime, fn: () => T): T {
+/** Run fn with new tensors allocated on rt, or in host memory for null (synchronous part only). */
+export function onDevice<T>(rt: GpuRuntime | null, fn: () => T): T {
   const prev = active;
   active = rt;
   try {

@@ -41,6 +41,23 @@ after(() => {
   if (!why) (getBackendByName('webgpu') as { close?: () => void }).close?.();
 });
 
+type Log = Record<string, number>[];
+
+/** The webgpu run's log equals the cpu run's at `keys`, within tol relative (floor 1); prints the largest difference. */
+function compareLogs(cpu: Log, gpu: Log, keys: readonly string[], tol: number, what: string): void {
+  assert.equal(gpu.length, cpu.length, what);
+  let worst = 0;
+  cpu.forEach((c, i) => {
+    for (const k of keys) {
+      if (c[k] === undefined) continue;
+      const d = Math.abs(gpu[i][k] - c[k]), scale = Math.max(1, Math.abs(c[k]));
+      worst = Math.max(worst, d / scale);
+      assert.ok(d <= tol * scale, `${what} step ${c.step} ${k}: webgpu ${gpu[i][k]} vs cpu ${c[k]}`);
+    }
+  });
+  console.log(`# largest relative difference ${what} vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
+}
+
 test('tiny pretraining: the same loss curve on cpu and webgpu (per-op facade and resident)', { skip: why ? `no WebGPU adapter: ${why}` : false }, async () => {
   const vocab = new Vocab({ textSize: 40, imageCodes: 16, imageTokens: 4, maskSentinels: 4 });
   const train = topicCorpus(120, 1), heldout = topicCorpus(24, 2, train);
@@ -61,18 +78,7 @@ test('tiny pretraining: the same loss curve on cpu and webgpu (per-op facade and
     return readFileSync(join(out, 'train_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
   };
   const cpu = await run('cpu', cpuName, 'cpu'), facade = await run('facade', 'webgpu', 'cpu'), resident = await run('resident', cpuName, 'webgpu');
-  const compare = (gpu: Record<string, number>[], what: string) => {
-    assert.equal(gpu.length, cpu.length, what);
-    let worst = 0;
-    cpu.forEach((c, i) => {
-      for (const k of ['loss', 'grad_norm', 'eval_text', 'eval_image'] as const) {
-        if (c[k] === undefined) continue;
-        worst = Math.max(worst, Math.abs(gpu[i][k] - c[k]) / Math.max(1, Math.abs(c[k])));
-        assert.ok(Math.abs(gpu[i][k] - c[k]) <= 1e-4 * Math.max(1, Math.abs(c[k])), `${what} step ${c.step} ${k}: webgpu ${gpu[i][k]} vs cpu ${c[k]}`);
-      }
-    });
-    console.log(`# largest relative difference ${what} vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
-  };
+  const compare = (gpu: Log, what: string) => compareLogs(cpu, gpu, ['loss', 'grad_norm', 'eval_text', 'eval_image'], 1e-4, what);
   compare(facade, 'webgpu facade');
   compare(resident, 'webgpu resident');
   assert.ok(cpu[cpu.length - 1].loss < cpu[0].loss, 'the run learns');
@@ -93,41 +99,27 @@ test('tiny retriever training: the same losses, accuracies and recall on cpu and
   const tiny = RETRIEVER_PRESETS.tiny, train = shapePairs(200, 1), heldout = shapePairs(40, 2);
   const text = TextTokenizer.fromJson(trainTextBpe([...train, ...heldout].flatMap((p) => p.captions).concat('x y z'), { vocabSize: tiny.textVocab }));
   const run = async (device: 'cpu' | 'webgpu') => {
-    const rows: Record<string, number>[] = [];
+    const rows: Log = [];
     await trainRetriever({ config: tiny, text, train, eval: heldout, out: join(dir, `retr-${device}`), steps: 12, batch: 16, lr: 3e-3, evalEvery: 6, device, onLog: (r) => rows.push(r) });
     return rows;
   };
   const cpu = await run('cpu'), gpu = await run('webgpu');
-  let worst = 0;
-  cpu.forEach((c, i) => {
-    for (const k of ['loss', 't2i_r10', 'i2t_r10'] as const) {
-      if (c[k] === undefined) continue;
-      worst = Math.max(worst, Math.abs(gpu[i][k] - c[k]));
-      assert.ok(Math.abs(gpu[i][k] - c[k]) <= 1e-4 * Math.max(1, Math.abs(c[k])), `step ${c.step} ${k}: webgpu ${gpu[i][k]} vs cpu ${c[k]}`);
-    }
-    // In-batch accuracy is an argmax: a near-tie may flip one row.
-    assert.ok(Math.abs(gpu[i].batch_acc - c.batch_acc) <= 1 / 16, `step ${c.step} accuracy ${gpu[i].batch_acc} vs ${c.batch_acc}`);
-  });
-  console.log(`# retriever: largest loss/recall difference webgpu vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
+  compareLogs(cpu, gpu, ['loss', 't2i_r10', 'i2t_r10'], 1e-4, 'retriever');
+  // In-batch accuracy is an argmax: a near-tie may flip one row.
+  cpu.forEach((c, i) => assert.ok(Math.abs(gpu[i].batch_acc - c.batch_acc) <= 1 / 16, `step ${c.step} accuracy ${gpu[i].batch_acc} vs ${c.batch_acc}`));
 });
 
 test('tiny image-tokenizer training (VQ, dead-code restarts): the same losses and eval on cpu and resident on webgpu', { skip: why ? `no WebGPU adapter: ${why}` : false }, async () => {
   const tiny = IMAGE_TOKENIZER_PRESETS.tiny, train = shapePairs(64, 3).map((p) => p.image), evalSet = shapePairs(16, 4).map((p) => p.image);
   const run = async (device: 'cpu' | 'webgpu') => {
-    const rows: Record<string, number>[] = [];
+    const rows: Log = [];
     await trainImageTokenizer({ config: tiny, train, eval: evalSet, out: join(dir, `vq-${device}`), steps: 12, batch: 8, lr: 3e-3, evalEvery: 6, restartEvery: 4, device, onLog: (r) => rows.push(r) });
     return rows;
   };
   const cpu = await run('cpu'), gpu = await run('webgpu');
-  let worst = 0;
+  compareLogs(cpu, gpu, ['loss', 'recon', 'eval_psnr'], 1e-3, 'image tokenizer');
+  // Codebook usage counts codes: a near-tie in the nearest-code search may flip one or two.
   cpu.forEach((c, i) => {
-    for (const k of ['loss', 'recon', 'eval_psnr'] as const) {
-      if (c[k] === undefined) continue;
-      worst = Math.max(worst, Math.abs(gpu[i][k] - c[k]) / Math.max(1, Math.abs(c[k])));
-      assert.ok(Math.abs(gpu[i][k] - c[k]) <= 1e-3 * Math.max(1, Math.abs(c[k])), `step ${c.step} ${k}: webgpu ${gpu[i][k]} vs cpu ${c[k]}`);
-    }
-    // Codebook usage counts codes: a near-tie in the nearest-code search may flip one or two.
     if (c.eval_usage !== undefined) assert.ok(Math.abs(gpu[i].eval_usage - c.eval_usage) <= 2 / tiny.codebookSize, `step ${c.step} usage ${gpu[i].eval_usage} vs ${c.eval_usage}`);
   });
-  console.log(`# image tokenizer: largest relative difference webgpu vs cpu over ${cpu.length} steps: ${worst.toExponential(2)}`);
 });
