@@ -17,9 +17,9 @@ import { resolveCM3LeonConfig } from '../src/model/cm3leon_presets.js';
 import { Rng } from '../src/tensor/index.js';
 import { defaultLmPath } from '../src/tokenizer/defaults.js';
 import { Vocab } from '../src/tokenizer/vocab.js';
-import { bestTime, machine, runJsonPeer, table } from './util.js';
+import { bestTimeAsync, machine, runJsonPeer, table } from './util.js';
 
-export function runGenerateBench(): void {
+export async function runGenerateBench(): Promise<void> {
   console.log(`# generation benchmark\n\nmachine: ${machine()}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'cm3leon-bench-gen-'));
   try {
@@ -48,7 +48,7 @@ export function runGenerateBench(): void {
       : 'skipped: /usr/bin/python3 missing';
     const rows: (string | number)[][] = [['images per call', 'cm3leon s/call', 'cm3leon image tokens/s', 'PyTorch eager s/call', 'PyTorch tokens/s', 'speed-up']];
     for (const n of [1, 4]) {
-      const s = bestTime(() => generate(lm, [prompt], { vocab, n, cfg: 3, decoder: 'topp', seed: 1 }), 3);
+      const s = await bestTimeAsync(() => generate(lm, [prompt], { vocab, n, cfg: 3, decoder: 'topp', seed: 1 }), 3);
       const pt = typeof torch === 'string' ? NaN : Number(torch[`seconds_n${n}`]);
       rows.push([n, s.toFixed(3), ((n * vocab.imageTokens) / s).toFixed(0), Number.isNaN(pt) ? String(torch) : pt.toFixed(3),
         Number.isNaN(pt) ? '' : ((n * vocab.imageTokens) / pt).toFixed(0), Number.isNaN(pt) ? '' : `${(pt / s).toFixed(2)}x`]);

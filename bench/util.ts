@@ -24,6 +24,18 @@ export function bestTime(fn: () => void, reps: number): number {
   return best;
 }
 
+/** bestTime for async work (each call awaited). */
+export async function bestTimeAsync(fn: () => Promise<unknown>, reps: number): Promise<number> {
+  await fn();
+  let best = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  return best;
+}
+
 /** Run a command that prints one JSON line last; returns it parsed, or an error string. */
 export function runJsonPeer(cmd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 600_000): Record<string, unknown> | string {
   const r = spawnSync(cmd, args, { cwd: projectRoot(), env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 24 });

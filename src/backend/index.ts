@@ -44,11 +44,11 @@ export function getBackend(): Backend {
 }
 
 /**
- * Where a trainer keeps its tensors, from the selected device: with webgpu selected, 'webgpu'
- * (resident tensors), and the host-side work around it (data, corpus, retrieval) goes back to the
- * CPU kernels instead of the per-op copying facade.
+ * Where a trainer or generator keeps its model's tensors, from the selected device: with webgpu
+ * selected, 'webgpu' (resident tensors), and the host-side work around it (data, corpus,
+ * tokenizers, retrieval) goes back to the CPU kernels instead of the per-op copying facade.
  */
-export function trainingDevice(): 'cpu' | 'webgpu' {
+export function residentDevice(): 'cpu' | 'webgpu' {
   if (getBackend().name !== 'webgpu') return 'cpu';
   setDevice('cpu');
   return 'webgpu';

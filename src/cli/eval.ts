@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../io/atomic.js';
 import { ablationGrid, evalCaptioning, evalTextToImage, samplePairs, t2iTable, type EvalPair, type T2IRow } from '../eval/harness.js';
 import { captionSheet, textToImageSheet } from '../eval/samples.js';
+import { residentRuntime } from '../nn/device_run.js';
 import { Generator } from '../generate/pipeline.js';
 import { MemoryBank } from '../retrieval/bank.js';
 import { bankMayExist } from '../retrieval/bank_writer.js';
@@ -63,7 +64,7 @@ export async function runEval(argv: string[]): Promise<void> {
   try {
     const text = TextTokenizer.fromJson(defaultTextTokenizerPath());
     const modelPath = v.model ?? defaultLmPath();
-    const { lm, vocab } = Generator.loadLm(modelPath);
+    const { lm, vocab } = Generator.loadLm(modelPath, await residentRuntime());
     const bank = bankMayExist(bankPath) ? await MemoryBank.open(bankPath) : null;
     gen = new Generator(lm, vocab, text, ImageTokenizer.load(v.tokenizer ?? defaultImageTokenizerPath()), Retriever.load(v.retriever ?? defaultRetrieverPath(), text), bank, basename(modelPath));
   } catch (e) {

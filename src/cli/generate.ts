@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { decodeToRgb, encodePng } from '../data/image.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { residentRuntime } from '../nn/device_run.js';
 import { Generator, SAMPLE_DEFAULTS, type ImageSample, type Provenance } from '../generate/pipeline.js';
 import type { DecoderChoice } from '../generate/generate.js';
 import { MemoryBank } from '../retrieval/bank.js';
@@ -101,7 +102,7 @@ export async function runGenerate(cmd: string, argv: string[]): Promise<void> {
   let gen: Generator;
   try {
     const text = TextTokenizer.fromJson(defaultTextTokenizerPath());
-    const { lm, vocab } = Generator.loadLm(modelPath);
+    const { lm, vocab } = Generator.loadLm(modelPath, await residentRuntime());
     const bank = retrieve > 0 ? await MemoryBank.open(bankPath) : null;
     gen = new Generator(lm, vocab, text, ImageTokenizer.load(v.tokenizer ?? defaultImageTokenizerPath()), Retriever.load(v.retriever ?? defaultRetrieverPath(), text), bank, basename(modelPath));
   } catch (e) {

@@ -53,9 +53,11 @@ Options for demo:
 
 Global options:
   --device NAME      cpu (default) or webgpu (the WGSL kernels through Dawn: a GPU, or Mesa's
-                     llvmpipe without one). \`train\` keeps the model and every step on the GPU;
-                     other commands still copy each op's operands to the device and back (a
-                     correctness path, not yet a fast one)
+                     llvmpipe without one). The trainers (\`train\`, \`retriever train\`,
+                     \`tokenizer train-image\`) keep the model and every step on the GPU;
+                     \`generate\`, \`caption\`, \`infill\` and \`eval\` keep the LM and its KV
+                     cache there (tokenizers and retrieval run on the CPU); other commands copy
+                     each op's operands to the device and back (a correctness path)
   --backend NAME     (demo, info) native (C++/OpenBLAS, default when built), ref (plain
                      TypeScript) or webgpu
   -h, --help         show help

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { trainingDevice } from '../backend/index.js';
+import { residentDevice } from '../backend/index.js';
 import { ConfigError, resolvePreset } from '../config/config.js';
 import { RETRIEVER_PRESETS, type RetrieverConfig } from '../retrieval/clip.js';
 import { loadPairs, RETRIEVER_SPLITS } from '../retrieval/data.js';
@@ -106,7 +106,7 @@ export async function runRetriever(argv: string[]): Promise<void> {
   const bar = new Progress(steps, 'retriever', 20);
   let last = '';
   // --device webgpu: the model, every step and the evaluation on the GPU; data preparation on the CPU.
-  const device = trainingDevice();
+  const device = residentDevice();
   await trainRetriever({
     device, config, text, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, resume: v.resume,
     onLog: (r) => {

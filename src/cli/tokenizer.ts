@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { trainingDevice } from '../backend/index.js';
+import { residentDevice } from '../backend/index.js';
 import { encodePng } from '../data/image.js';
 import { sample } from '../data/captions.js';
 import { Rng } from '../tensor/random.js';
@@ -101,7 +101,7 @@ export async function runTokenizer(argv: string[]): Promise<void> {
   const bar = new Progress(steps, 'train-image', 50);
   let last = '';
   // --device webgpu: the model, every step and the evaluation on the GPU; data preparation on the CPU.
-  const device = trainingDevice();
+  const device = residentDevice();
   await trainImageTokenizer({
     device, config, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, restartEvery: 100, resume: v.resume,
     onLog: (r) => {

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, parseOverrides } from '../config/config.js';
 import { LM_DATA_DEFAULTS, type LmDataConfig } from '../lm/batches.js';
 import { loadCorpus, MAX_CAPTION_TOKENS, prepareCorpus, saveCorpus, type Corpus } from '../lm/corpus.js';
-import { trainingDevice } from '../backend/index.js';
+import { residentDevice } from '../backend/index.js';
 import { NonFiniteLossError, trainLm } from '../lm/train.js';
 import { CM3LEON_PRESETS, resolveCM3LeonConfig } from '../model/cm3leon_presets.js';
 import { loadPairs, RETRIEVER_SPLITS } from '../retrieval/data.js';
@@ -114,7 +114,7 @@ export async function runTrain(argv: string[]): Promise<void> {
     return { text, image: it, retriever: Retriever.load(defaultRetrieverPath(), text) };
   };
   // --device webgpu: the model, every step and the evaluation on the GPU; data preparation on the CPU.
-  const device = trainingDevice();
+  const device = residentDevice();
   const corpus = await corpusFor(join(v.out, 'corpus_train.safetensors'), v.data, RETRIEVER_SPLITS.train, tools);
   const evalCorpus = await corpusFor(join(v.out, 'corpus_eval.safetensors'), v.data, "split = 'heldout-concept'", tools, corpus);
   const steps = int(v.steps, 3000, 'steps');

@@ -125,8 +125,8 @@ export function decoderFor(choice: DecoderChoice, s: number): Decoder {
 
 interface Live { res: SampleResult; rng: Rng; constraint: Constraint; prompt: readonly number[]; run: number }
 
-/** Generate n samples for every prompt; returns results[prompt][sample]. */
-export function generate(model: CM3Leon, prompts: readonly PromptInput[], opts: GenerateOptions): SampleResult[][] {
+/** Generate n samples for every prompt; returns results[prompt][sample]. Runs where the model lives (host or GPU). */
+export async function generate(model: CM3Leon, prompts: readonly PromptInput[], opts: GenerateOptions): Promise<SampleResult[][]> {
   const { vocab } = opts, V = model.config.vocab, ctx = model.config.contextLength;
   const n = opts.n ?? 1, first = opts.firstSample ?? 0, choice = opts.decoder ?? 'topp', cfg = opts.cfg ?? 1;
   const T = opts.temperature ?? 1, P = opts.topP ?? 0.9, K = opts.topK ?? 0, cdk = { ...CDK_DEFAULTS, ...opts.cdk };
@@ -167,7 +167,7 @@ export function generate(model: CM3Leon, prompts: readonly PromptInput[], opts: 
     res, rng: new Rng(res.seed), constraint: constraints[res.promptIndex], prompt: prompts[res.promptIndex].ids, run: 0,
   }));
 
-  const session = new DecodeSession(model, streams, { maxNewTokens: maxNew, padId: vocab.pad });
+  const session = await DecodeSession.open(model, streams, { maxNewTokens: maxNew, padId: vocab.pad });
   try {
     const Pn = prompts.length;
     const rowsOf = (ls: readonly { res: SampleResult }[]) => needUncond ? [...ls.map((l) => l.res.promptIndex), ...ls.map((l) => Pn + l.res.promptIndex)] : ls.map((l) => l.res.promptIndex);
@@ -217,7 +217,7 @@ export function generate(model: CM3Leon, prompts: readonly PromptInput[], opts: 
         live = keep;
       }
       const ids = live.map((l) => l.res.tokens[l.res.tokens.length - 1]);
-      session.step(needUncond ? [...ids, ...ids] : ids);
+      await session.step(needUncond ? [...ids, ...ids] : ids);
     }
   } finally {
     session.dispose();

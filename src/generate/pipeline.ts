@@ -5,7 +5,9 @@
  * image), image infilling under a box, text infilling. Every result carries its provenance: the
  * retrieved documents (ids, captions, scores) that conditioned it.
  */
+import type { GpuRuntime } from '../backend/webgpu/runtime.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
+import { onDevice } from '../tensor/index.js';
 import { LM_DATA_DEFAULTS } from '../lm/batches.js';
 import { readSafetensors } from '../io/safetensors.js';
 import { CM3Leon, type CM3LeonConfig } from '../model/cm3leon.js';
@@ -52,11 +54,14 @@ export class Generator {
     if (vocab.imageCodes !== image.config.codebookSize || vocab.imageTokens !== image.tokensPerImage) throw new RangeError('the image tokenizer does not match the model vocabulary');
   }
 
-  /** The LM checkpoint written by `cm3leon train` (or its `cm3leon export` copy). */
-  static loadLm(path: string): { lm: CM3Leon; vocab: VocabConfig } {
+  /**
+   * The LM checkpoint written by `cm3leon train` (or its `cm3leon export` copy); with a GPU runtime
+   * its parameters are uploaded there and generation decodes resident on it (session.ts).
+   */
+  static loadLm(path: string, rt: GpuRuntime | null = null): { lm: CM3Leon; vocab: VocabConfig } {
     const meta = readSafetensors(path).metadata;
     if (!meta.config || !meta.vocab) throw new RangeError(`${path}: not a CM3Leon checkpoint (no config/vocab metadata)`);
-    const lm = new CM3Leon(validateCM3LeonConfig(JSON.parse(meta.config) as CM3LeonConfig));
+    const lm = onDevice(rt, () => new CM3Leon(validateCM3LeonConfig(JSON.parse(meta.config) as CM3LeonConfig)));
     loadCheckpoint(path, lm);
     return { lm, vocab: JSON.parse(meta.vocab) as VocabConfig };
   }
@@ -96,7 +101,7 @@ export class Generator {
     const [q] = this.retriever.embedTexts([caption]);
     const r = await this.retrieve(q, s.retrieve);
     const prompt = textToImagePrompt(this.captionIds(caption), this.vocab, { retrieved: r.docs });
-    const res = generate(this.lm, [prompt], { vocab: this.vocab, n: s.n, decoder: s.decoder, seed: s.seed, cfg: s.cfg, topP: s.topP, temperature: s.temperature, onRow: s.onRow })[0];
+    const res = (await generate(this.lm, [prompt], { vocab: this.vocab, n: s.n, decoder: s.decoder, seed: s.seed, cfg: s.cfg, topP: s.topP, temperature: s.temperature, onRow: s.onRow }))[0];
     const codes = res.map((x) => x.tokens.filter((t) => this.vocab.isImage(t)).map((t) => this.vocab.imageCode(t)));
     const rgb = this.image.decode(codes);
     const emb = this.retriever.embedImages(rgb);
@@ -118,7 +123,7 @@ export class Generator {
     const question = o.question?.trim();
     const template = question ? { before: this.captionIds(`${question} `) } : undefined;
     const prompt = captioningPrompt(codes.map((c) => this.vocab.image(c)), this.vocab, { retrieved: r.docs, template, maxTokens: o.maxTokens ?? (question ? 8 : 32) });
-    const res = generate(this.lm, [prompt], { vocab: this.vocab, n: s.n, decoder: s.decoder === 'mix' || s.decoder === 'cdk' ? 'topp' : s.decoder, seed: s.seed, topP: s.topP, temperature: s.temperature })[0];
+    const res = (await generate(this.lm, [prompt], { vocab: this.vocab, n: s.n, decoder: s.decoder === 'mix' || s.decoder === 'cdk' ? 'topp' : s.decoder, seed: s.seed, topP: s.topP, temperature: s.temperature }))[0];
     const texts = res.map((x) => this.text.decode(x.tokens.filter((t) => this.vocab.isText(t))).trim());
     const t = this.retriever.embedTexts(texts.map((x) => x || ' '));
     const captions = texts.map((text, i) => ({ text, seed: res[i].seed, score: dot(t[i], v) })).sort((a, b) => b.score - a.score);
@@ -135,7 +140,7 @@ export class Generator {
     const q = caption ? this.retriever.embedTexts([caption])[0] : this.retriever.embedImages([rgb])[0];
     const r = await this.retrieve(q, s.retrieve);
     const prompt = imageInfillPrompt(ids, region, this.vocab, { caption: caption ? this.captionIds(caption) : undefined, retrieved: r.docs });
-    const res = generate(this.lm, [prompt], { vocab: this.vocab, n: s.n, decoder: s.decoder, seed: s.seed, cfg: prompt.uncond ? s.cfg : 1, topP: s.topP, temperature: s.temperature })[0];
+    const res = (await generate(this.lm, [prompt], { vocab: this.vocab, n: s.n, decoder: s.decoder, seed: s.seed, cfg: prompt.uncond ? s.cfg : 1, topP: s.topP, temperature: s.temperature }))[0];
     const filled = res.map((x) => fillRegion(ids, region, x.tokens, this.vocab).map((t) => this.vocab.imageCode(t)));
     const out = this.image.decode(filled);
     const samples = res.map((x, i) => ({ sample: x.sample, seed: x.seed, decoder: x.decoder, codes: filled[i], rgb: out[i], clipScore: Number.NaN }));
@@ -148,7 +153,7 @@ export class Generator {
     const [q] = this.retriever.embedTexts([`${before} ${after}`.trim() || ' ']);
     const r = await this.retrieve(q, s.retrieve);
     const prompt = textInfillPrompt({ before: this.text.encode(before), after: this.text.encode(after) }, this.vocab, { retrieved: r.docs, maxTokens: o.maxTokens ?? 16 });
-    const res = generate(this.lm, [prompt], { vocab: this.vocab, n: s.n, decoder: 'topp', seed: s.seed, topP: s.topP, temperature: s.temperature })[0];
+    const res = (await generate(this.lm, [prompt], { vocab: this.vocab, n: s.n, decoder: 'topp', seed: s.seed, topP: s.topP, temperature: s.temperature }))[0];
     return { fills: res.map((x) => ({ text: this.text.decode(x.tokens.filter((t) => this.vocab.isText(t))), seed: x.seed })), retrieved: r.provenance };
   }
 }

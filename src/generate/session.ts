@@ -2,11 +2,15 @@
  * generate/session.ts — the batched, KV-cached decoding engine under `generate`: R rows (streams),
  * each a prompt followed by the ids fed to it one step at a time.
  *
- *   new DecodeSession(model, prompts)  left-pads the prompts to one length (tokenMask 0 on the
- *                                      padding: no position, never attended) and prefills them
+ *   await DecodeSession.open(model, prompts)  left-pads the prompts to one length (tokenMask 0 on
+ *                                      the padding: no position, never attended) and prefills them
  *   logits(r)                          row r's next-token logits (V), as float64
  *   select(rows)                       fork / reorder / drop rows (KVCache.select)
- *   step(ids)                          feed one id per row, compute the next logits
+ *   await step(ids)                    feed one id per row, compute the next logits
+ *
+ * Where the model's parameters live, the session runs: with a model on a GPU (built and loaded
+ * under onDevice) the KV cache stays there too and each forward reads back only the (R, V) logits
+ * of the last position — one wait per step.
  *
  * Classifier-free guidance is just a session over [cond prompts; uncond prompts]: one forward
  * per step for both streams. Each row decodes exactly as it would alone (kv_cache.ts).
@@ -14,7 +18,8 @@
  */
 import type { CM3Leon } from '../model/cm3leon.js';
 import type { KVCache } from '../model/kv_cache.js';
-import { tensor, tidy } from '../tensor/index.js';
+import type { GpuRuntime } from '../backend/webgpu/runtime.js';
+import { onDevice, tensor, tidy } from '../tensor/index.js';
 
 export interface SessionOptions {
   /** Ids the session will be fed after the prompts (sizes the cache: longest prompt + this). */
@@ -33,35 +38,43 @@ export class DecodeSession {
   get rows(): number { return this.cache.batch; }
   get contextLength(): number { return this.model.config.contextLength; }
 
-  constructor(readonly model: CM3Leon, prompts: readonly (readonly number[])[], o: SessionOptions) {
+  private constructor(readonly model: CM3Leon, private readonly rt: GpuRuntime | null, cache: KVCache) {
+    this.V = model.config.vocab;
+    this.cache = cache;
+    this.last = new Float32Array(cache.batch * this.V);
+  }
+
+  /** Prefill the prompts; the session decodes where the model's parameters live (host or GPU). */
+  static async open(model: CM3Leon, prompts: readonly (readonly number[])[], o: SessionOptions): Promise<DecodeSession> {
     if (prompts.length === 0) throw new RangeError('DecodeSession: needs at least one prompt');
     prompts.forEach((p, i) => { if (p.length === 0) throw new RangeError(`DecodeSession: prompt ${i} is empty`); });
     if (!Number.isInteger(o.maxNewTokens) || o.maxNewTokens < 0) throw new RangeError(`DecodeSession: maxNewTokens must be an integer >= 0, got ${o.maxNewTokens}`);
     const R = prompts.length, T = Math.max(...prompts.map((p) => p.length)), pad = o.padId ?? 0;
-    this.V = model.config.vocab;
     const ids = new Int32Array(R * T), mask = new Float32Array(R * T);
     prompts.forEach((p, r) => {
       const off = T - p.length; // left padding
       for (let j = 0; j < T; j++) { ids[r * T + j] = j < off ? pad : p[j - off]; mask[r * T + j] = j < off ? 0 : 1; }
     });
-    this.cache = model.createCache(R, T + o.maxNewTokens);
-    this.last = new Float32Array(R * this.V);
+    const rt = model.parameters()[0].device;
+    const s = new DecodeSession(model, rt, onDevice(rt, () => model.createCache(R, T + o.maxNewTokens)));
     try {
-      this.forward(ids, T, prompts.some((p) => p.length < T) ? mask : undefined);
+      await s.forward(ids, T, prompts.some((p) => p.length < T) ? mask : undefined);
     } catch (e) {
-      this.cache.dispose();
+      s.dispose();
       throw e;
     }
+    return s;
   }
 
-  private forward(ids: Int32Array, t: number, mask?: Float32Array): void {
+  private async forward(ids: Int32Array, t: number, mask?: Float32Array): Promise<void> {
     const R = this.cache.batch;
-    tidy(() => {
-      // Only the last position's logits: the head over a whole prompt is wasted work.
-      const logits = this.model.forwardCached(tensor(ids, [R, t], 'i32'), this.cache, { lastOnly: true, ...(mask ? { tokenMask: mask } : {}) });
-      this.last.set(logits.flat()); // (R, 1, V)
-      return null;
-    });
+    // Only the last position's logits: the head over a whole prompt is wasted work.
+    const logits = onDevice(this.rt, () => tidy(() => this.model.forwardCached(tensor(ids, [R, t], 'i32'), this.cache, { lastOnly: true, ...(mask ? { tokenMask: mask } : {}) })));
+    try {
+      this.last.set(await logits.read()); // (R, 1, V)
+    } finally {
+      logits.dispose();
+    }
   }
 
   /** Row r's next-token logits (a copy). */
@@ -72,7 +85,7 @@ export class DecodeSession {
 
   /** New row i = old row rows[i] (cache and logits); the old cache is released. */
   select(rows: readonly number[]): void {
-    const next = this.cache.select(rows), V = this.V, last = new Float32Array(rows.length * V);
+    const next = onDevice(this.rt, () => this.cache.select(rows)), V = this.V, last = new Float32Array(rows.length * V);
     rows.forEach((r, i) => last.set(this.last.subarray(r * V, (r + 1) * V), i * V));
     this.cache.dispose();
     this.cache = next;
@@ -80,9 +93,9 @@ export class DecodeSession {
   }
 
   /** Feed one id per row (length R) and compute the next logits. */
-  step(ids: readonly number[]): void {
+  async step(ids: readonly number[]): Promise<void> {
     if (ids.length !== this.rows) throw new RangeError(`DecodeSession.step: ${ids.length} ids for ${this.rows} rows`);
-    this.forward(Int32Array.from(ids), 1);
+    await this.forward(Int32Array.from(ids), 1);
   }
 
   dispose(): void { this.cache.dispose(); }

@@ -124,8 +124,10 @@ export class CM3Leon extends Module {
         throw new RangeError(`CM3Leon.forwardCached: row ${b} would reach ${next[b]} tokens, past the context length ${ctx}`);
       }
     }
+    const mask = cache.mask.storage(), row = new Float32Array(t);
     for (let b = 0; b < B; b++) {
-      for (let j = 0; j < t; j++) cache.mask.host[b * cache.capacity + start + j] = !keep || keep[b * t + j] !== 0 ? 1 : 0;
+      for (let j = 0; j < t; j++) row[j] = !keep || keep[b * t + j] !== 0 ? 1 : 0;
+      mask.set(row, b * cache.capacity + start);
     }
     const logits = noGrad(() => tidy(() => {
       const keyMask = padded ? contiguous(slice(cache.mask, 1, 0, start + t)) : null;

@@ -13,9 +13,10 @@
  * of 2 (tokenMask in forwardCached), then select([0, 0, 0, 1, 1, 1]) for N = 3 samples of each and
  * feed every step's sampled token to both halves. select never merges two caches. The source
  * cache is untouched: dispose() it when no longer needed. Memory: 2 * L * B * capacity * d floats
- * (small preset: 4.7 MB per row at capacity 384).
+ * (small preset: 4.7 MB per row at capacity 384). A cache made while a GPU is in use (onDevice)
+ * lives there, and select copies rows on the device.
  */
-import { Tensor } from '../tensor/index.js';
+import { copyStorage, Tensor } from '../tensor/index.js';
 import type { LayerKV } from '../nn/transformer.js';
 
 export interface KVCacheShape {
@@ -71,12 +72,13 @@ export class KVCache {
     const row = this.capacity * this.shape.heads * this.shape.headDim, used = this.length * this.shape.heads * this.shape.headDim;
     for (let l = 0; l < this.layers.length; l++) {
       for (const key of ['k', 'v'] as const) {
-        const src = this.layers[l][key].host, dst = out.layers[l][key].host;
-        rows.forEach((r, i) => dst.set(src.subarray(r * row, r * row + used), i * row));
+        const src = this.layers[l][key].storage(), dst = out.layers[l][key].storage();
+        rows.forEach((r, i) => copyStorage(dst, src.subarray(r * row, r * row + used), i * row));
       }
     }
+    const mask = this.mask.storage(), outMask = out.mask.storage();
     rows.forEach((r, i) => {
-      out.mask.host.set(this.mask.host.subarray(r * this.capacity, r * this.capacity + this.length), i * this.capacity);
+      copyStorage(outMask, mask.subarray(r * this.capacity, r * this.capacity + this.length), i * this.capacity);
       out.positions[i] = this.positions[r];
     });
     out.length = this.length;

@@ -2,6 +2,8 @@
  * nn/device_run.ts — where a trainer's new tensors go for the length of a run: the CPU, or resident
  * on a GPU (the three trainers: LM, retriever, image tokenizer).
  */
+import { residentDevice } from '../backend/index.js';
+import type { GpuRuntime } from '../backend/webgpu/runtime.js';
 import { activeDevice, openDevice, useDevice } from '../tensor/index.js';
 
 let running = false;
@@ -22,4 +24,12 @@ export async function runOn<T>(device: 'cpu' | 'webgpu' | undefined, fn: () => P
     useDevice(prev);
     running = false;
   }
+}
+
+/**
+ * The GPU runtime a generating command keeps its model on: the device selected with --device /
+ * CM3LEON_DEVICE, or null for the CPU (residentDevice moves the host-side work to the CPU kernels).
+ */
+export async function residentRuntime(): Promise<GpuRuntime | null> {
+  return residentDevice() === 'webgpu' ? openDevice() : null;
 }

@@ -5,6 +5,7 @@
  */
 import type { Node } from './autograd.js';
 import { DeviceArray } from './device.js';
+import type { GpuRuntime } from '../backend/webgpu/runtime.js';
 import { allocStorage, releaseStorage, track, type DType, type HostStorage, type Storage } from './storage.js';
 
 export type Shape = readonly number[];
@@ -86,6 +87,9 @@ export class Tensor {
   }
 
   get onDevice(): boolean { return this.data instanceof DeviceArray; }
+
+  /** The GPU runtime holding this tensor, or null for host memory (for onDevice(t.device, ...)). */
+  get device(): GpuRuntime | null { return this.data instanceof DeviceArray ? this.data.rt : null; }
 
   /** The host array behind a host tensor; a device tensor throws (read it with `await t.read()`). */
   get host(): HostStorage {
