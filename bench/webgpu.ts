@@ -1,6 +1,7 @@
 /**
  * bench/webgpu.ts — `npm run bench -- webgpu`: the WebGPU GEMM kernel's TFLOP/s at the engine
- * benchmark's shapes, the small LM's shapes and their transposed (backward) forms, next to
+ * benchmark's shapes, the small LM's shapes and their transposed (backward) forms, decoding's
+ * few-row shapes (skinny kernel vs the tiled one; `--decode` runs only those), next to
  * PyTorch's fp32 GEMM on the same machine (cuBLAS with TF32 off where CUDA is present:
  * dev/bench_gemm_torch.py). On a machine without a GPU it runs on Mesa llvmpipe, which says
  * nothing about GPUs; the numbers that matter come from dev/webgpu_device.sh on a lent GPU.
@@ -18,6 +19,10 @@ const SHAPES: [number, number, number, Mode][] = [
   [1024, 1024, 1024, 'NN'], [256, 3072, 768, 'NN'], [4096, 768, 768, 'NN'], [2048, 256, 256, 'NN'],
   [4096, 4096, 4096, 'NN'], [8192, 2304, 768, 'NT'], [8192, 768, 3072, 'NT'], [8192, 3072, 768, 'NN'],
   [768, 3072, 8192, 'TN'], [8192, 8212, 768, 'NT'],
+];
+/** Decoding: 8 rows (4 samples x [cond; uncond]) through the small LM's Linears (gemm_skinny.ts). */
+const DECODE_SHAPES: [number, number, number, Mode][] = [
+  [8, 2304, 768, 'NT'], [8, 768, 768, 'NT'], [8, 3072, 768, 'NT'], [8, 768, 3072, 'NT'], [8, 8212, 768, 'NT'], [1, 8212, 768, 'NT'],
 ];
 
 function randomBuffer(rt: GpuRuntime, n: number, rng: Rng): GArr {
@@ -80,13 +85,14 @@ export async function runWebGpuBench(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const tilesArg = args.find((a) => a.startsWith('--tiles='));
   const tiles = tilesArg ? tilesArg.slice(8).split(',') : ['auto'];
-  const shapes = quick ? SHAPES.slice(0, 4) : SHAPES;
+  const decodeOnly = args.includes('--decode');
+  const shapes = decodeOnly ? DECODE_SHAPES : quick ? SHAPES.slice(0, 4) : [...SHAPES, ...DECODE_SHAPES];
   const gpu = await requestGpu();
   const rt = await GpuRuntime.create(gpu.device);
   console.log(`# WebGPU GEMM (fp32), adapter: ${gpu.description}\n`);
   const peer = runJsonPeer('python3', ['dev/bench_gemm_torch.py', ...shapes.map(([m, n, k, mo]) => `${m},${n},${k},${mo}`)]);
   const peerName = typeof peer === 'string' ? `PyTorch (${peer})` : `PyTorch fp32 on ${String(peer.device)}`;
-  const rows: (string | number)[][] = [['M, N, K, op', ...tiles.map((t) => `webgpu ${t} TFLOP/s`), 'PyTorch TFLOP/s', 'best webgpu / PyTorch']];
+  const rows: (string | number)[][] = [['M, N, K, op', ...tiles.map((t) => `webgpu ${t} TFLOP/s`), 'tiled (skinny off)', 'PyTorch TFLOP/s', 'best webgpu / PyTorch']];
   for (const [M, N, K, mode] of shapes) {
     const got: number[] = [];
     for (const tile of tiles) {
@@ -94,15 +100,22 @@ export async function runWebGpuBench(args: string[]): Promise<void> {
       else process.env.CM3LEON_WEBGPU_GEMM_TILE = tile;
       got.push(await timeGemm(rt, M, N, K, mode));
     }
+    delete process.env.CM3LEON_WEBGPU_GEMM_TILE;
+    // Few rows run gemm_skinny.ts; the same shape on the tiled kernel, for the ratio.
+    let tiled = NaN;
+    if (M <= 8) {
+      process.env.CM3LEON_WEBGPU_SKINNY = '0';
+      tiled = await timeGemm(rt, M, N, K, mode);
+      delete process.env.CM3LEON_WEBGPU_SKINNY;
+    }
     const t = Math.max(...got);
     const p = typeof peer === 'string' ? NaN : Number((peer.tflops as Record<string, number>)[`${M},${N},${K},${mode}`]);
-    rows.push([`${M}, ${N}, ${K}, ${mode}`, ...got.map((g) => g.toPrecision(3)), Number.isFinite(p) ? p.toPrecision(3) : '-',
-      Number.isFinite(p) ? (t / p).toFixed(2) : '-']);
+    rows.push([`${M}, ${N}, ${K}, ${mode}`, ...got.map((g) => g.toPrecision(3)), Number.isFinite(tiled) ? `${tiled.toPrecision(3)} (skinny ${(t / tiled).toFixed(1)}x)` : '-',
+      Number.isFinite(p) ? p.toPrecision(3) : '-', Number.isFinite(p) ? (t / p).toFixed(2) : '-']);
   }
-  delete process.env.CM3LEON_WEBGPU_GEMM_TILE;
   console.log(`peer: ${peerName}\n`);
   console.log(table(rows));
-  if (!quick) {
+  if (!quick && !decodeOnly) {
     const [f, b] = await timeAttention(rt, 8, 1024, 12, 64);
     console.log(`\nattention (B 8, T 1024, H 12, D 64, causal): forward ${f.toFixed(1)} ms, backward ${b.toFixed(1)} ms`);
   }

@@ -3,8 +3,9 @@
 // GPU, or Mesa llvmpipe through OpenGL ES on machines without one (scripts/system-deps.sh installs
 // Mesa). Elsewhere a missing adapter skips with the reason; under CI=true (or
 // CM3LEON_REQUIRE_WEBGPU=1) it fails instead, so CI cannot skip the suite silently.
-// The GEMM cases run a second time on the 128x128 tile (the default is 64x64), on the same device:
-// two Dawn devices in two threads crashed Mesa's llvmpipe now and then.
+// The GEMM cases run a second time on the 128x128 tile (the default is 64x64) and a third with the
+// skinny kernel off (few-row cases on the tiled kernel), on the same device: two Dawn devices in
+// two threads crashed Mesa's llvmpipe now and then.
 import { after, before, describe, test } from 'node:test';
 import { createSyncWebGpu, type SyncWebGpu } from '../../src/backend/webgpu/sync.js';
 import { gemmSuite } from './cases/gemm.js';
@@ -24,6 +25,11 @@ if (gpu) {
   describe('backend conformance: webgpu, 128x128 GEMM tile', () => {
     before(() => gpu!.setEnv({ CM3LEON_WEBGPU_GEMM_TILE: 'large' }));
     after(() => gpu!.setEnv({ CM3LEON_WEBGPU_GEMM_TILE: undefined }));
+    gemmSuite({ be: gpu!, it: (title, fn) => test(title, fn) });
+  });
+  describe('backend conformance: webgpu, tiled GEMM for few rows (CM3LEON_WEBGPU_SKINNY=0)', () => {
+    before(() => gpu!.setEnv({ CM3LEON_WEBGPU_SKINNY: '0' }));
+    after(() => gpu!.setEnv({ CM3LEON_WEBGPU_SKINNY: undefined }));
     gemmSuite({ be: gpu!, it: (title, fn) => test(title, fn) });
   });
   after(() => gpu?.close());

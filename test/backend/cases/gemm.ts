@@ -67,12 +67,15 @@ export function gemmSuite(ctx: SuiteContext): void {
           110 + Number(ta) * 2 + Number(tb));
       });
     }
-    it('skinny M <= 4 (decoding): every transpose, padded, offsets, beta, threaded sizes', () => {
+    it('skinny M <= 8 (decoding; WebGPU: gemm_skinny): every transpose, padded, offsets, beta, batches, threaded sizes', () => {
       for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
         const seed = 130 + Number(ta) * 2 + Number(tb);
         runGemm(`skinny 2x300x129 ${ta}${tb}`, { m: 2, n: 300, k: 129, ta, tb, padA: 3, padB: 5, padC: 7, aOff: 2, bOff: 1, cOff: 4, alpha: 0.7, beta: -1.25 }, seed);
         runGemm(`skinny 4x1031x260 ${ta}${tb}`, { m: 4, n: 1031, k: 260, ta, tb }, seed + 10);
         runGemm(`skinny 3x5x7 ${ta}${tb}`, { m: 3, n: 5, k: 7, ta, tb, cFill: NaN }, seed + 20);
+        runGemm(`skinny 8x70x33 ${ta}${tb}`, { m: 8, n: 70, k: 33, ta, tb, padA: 1, padC: 2, beta: 1 }, seed + 30);
+        runGemm(`9 rows (past skinny) 9x70x33 ${ta}${tb}`, { m: 9, n: 70, k: 33, ta, tb, padB: 3 }, seed + 40);
+        runGemm(`skinny batch3 5x66x40 ${ta}${tb}`, { m: 5, n: 66, k: 40, ta, tb, batch: 3, gapA: 3, gapC: 2, alpha: 0.5, beta: 0.25 }, seed + 50);
       }
     });
     it('aligned operands (vec4 loads on WebGPU): every transpose, ragged tiles, offsets and lds multiples of 4', () => {

@@ -3,12 +3,14 @@
  * Backend.gemm contract), twin of ref/elementwise.ts gemm. Tiles of 64x64 (4x4 per thread) or
  * 128x128 outputs (8x8) per 256-thread workgroup, over k-slices held in workgroup memory; the batch
  * is grid z. CM3LEON_WEBGPU_GEMM_TILE=small|large pins the tile. Long-k GEMMs with few output tiles
- * (weight gradients) split k into slices computed as a batch and summed (splitK).
+ * (weight gradients) split k into slices computed as a batch and summed (splitK). At most 8 rows
+ * of op(A) (decoding) take gemm_skinny.ts instead (CM3LEON_WEBGPU_SKINNY=0 turns it off).
  * beta = 0 never reads C (it may hold NaN).
  */
 import { GEMM_PARAMS, STORE_ROW, tileCode } from './gemm_parts.js';
 import { MAX_GROUPS, type GArr, type GpuRuntime, type KernelSpec } from '../runtime.js';
 import { unaliased } from '../alias.js';
+import { gemmSkinnySpec, SKINNY_MAX_M, SKINNY_NB, SKINNY_TB, type SkinnyShape } from './gemm_skinny.js';
 import { gemmVec4Spec, vec4Eligible } from './gemm_vec4.js';
 import { reduce } from './reduce.js';
 
@@ -94,6 +96,18 @@ function splitK(tiles: number, k: number, batch: number, beta: number, denseC: b
   return best;
 }
 
+const SKINNY_SPECS = new Map<SkinnyShape, KernelSpec>([[SKINNY_TB, gemmSkinnySpec(SKINNY_TB)], [SKINNY_NB, gemmSkinnySpec(SKINNY_NB)]]);
+
+/**
+ * The skinny kernel's layout for op(A) of at most 8 rows (decoding), by B's contiguous direction;
+ * null for the tiled kernels (more rows, a grid past WebGPU's limit, or CM3LEON_WEBGPU_SKINNY=0).
+ */
+function skinnyShape(m: number, n: number, transB: boolean): SkinnyShape | null {
+  if (m > SKINNY_MAX_M || process.env.CM3LEON_WEBGPU_SKINNY === '0') return null;
+  const shape = transB ? SKINNY_TB : SKINNY_NB;
+  return Math.ceil(n / shape.NC) <= MAX_GROUPS ? shape : null;
+}
+
 /**
  * The 64x64 tile unless pinned (CM3LEON_WEBGPU_GEMM_TILE=small|large): on an H100 it was the
  * faster of the two at 7 of the 10 benchmark shapes (docs/performance.md).
@@ -109,7 +123,8 @@ export function gemm(rt: GpuRuntime, a: GArr, aOff: number, b: GArr, bOff: numbe
   if (batch > 1 && strideC === 0) throw new RangeError('gemm: batch > 1 with strideC = 0 (every batch writing one C) is not supported on WebGPU');
   const tile = pickTile();
   const gx = Math.ceil(n / tile.TN), gy = Math.ceil(m / tile.TM);
-  const split = splitK(gx * gy, k, batch, beta, ldc === n);
+  const skinny = skinnyShape(m, n, transB);
+  const split = skinny ? 1 : splitK(gx * gy, k, batch, beta, ldc === n);
   if (split > 1) {
     // k in `split` equal slices as a batch of partial products, then their sum into C.
     const kc = k / split, part = rt.alloc(split * m * n);
@@ -127,15 +142,19 @@ export function gemm(rt: GpuRuntime, a: GArr, aOff: number, b: GArr, bOff: numbe
     }
     return;
   }
+  const av = { ...a, off: a.off + aOff }, bv = { ...b, off: b.off + bOff };
+  const params = { m, n, k, ta: transA ? 1 : 0, tb: transB ? 1 : 0, lda, ldb, ldc, sa: strideA, sb: strideB, sc: strideC, alpha, beta };
+  // C sharing a buffer with A or B goes through a temporary holding C's whole extent (padding too).
+  const extent = (batch - 1) * strideC + (m - 1) * ldc + n;
+  const record = (spec: KernelSpec, groups: [number, number, number]) => unaliased(rt, [av, bv],
+    [[{ ...c, off: c.off + cOff }, extent, true]], ([cv]) => rt.run(rt.kernel(spec), params, { a: av, b: bv, c: cv }, groups));
+  if (skinny) {
+    record(SKINNY_SPECS.get(skinny)!, [Math.ceil(n / skinny.NC), 1, batch]);
+    return;
+  }
   if (gx > MAX_GROUPS || gy > MAX_GROUPS) throw new RangeError(`gemm: grid ${gx}x${gy} too large for WebGPU`);
   // Aligned operands take the vec4-load kernel (CM3LEON_WEBGPU_GEMM_VEC4=0 turns it off).
   const vec4 = process.env.CM3LEON_WEBGPU_GEMM_VEC4 !== '0' &&
     vec4Eligible({ m, n, k, transA, transB, lda, ldb, aOff: a.off + aOff, bOff: b.off + bOff, strideA, strideB, batch });
-  const av = { ...a, off: a.off + aOff }, bv = { ...b, off: b.off + bOff };
-  // C sharing a buffer with A or B goes through a temporary holding C's whole extent (padding too).
-  const extent = (batch - 1) * strideC + (m - 1) * ldc + n;
-  unaliased(rt, [av, bv], [[{ ...c, off: c.off + cOff }, extent, true]], ([cv]) =>
-    rt.run(rt.kernel((vec4 ? VEC4_SPECS : SPECS).get(tile)!), {
-      m, n, k, ta: transA ? 1 : 0, tb: transB ? 1 : 0, lda, ldb, ldc, sa: strideA, sb: strideB, sc: strideC, alpha, beta,
-    }, { a: av, b: bv, c: cv }, [gx, gy, batch]));
+  record((vec4 ? VEC4_SPECS : SPECS).get(tile)!, [gx, gy, batch]);
 }
