@@ -4,13 +4,15 @@
  * a realistic prompt (2 retrieved documents + caption ≈ 164 tokens), next to PyTorch eager CPU
  * running the same model from the same weights (dev/bench_generate_torch.py) in the same run.
  * Uses the committed model if present, else random weights (speed does not depend on them).
+ * `-- generate --device webgpu [--precision f16]` decodes resident on a GPU instead.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '../src/generate/generate.js';
 import { textToImagePrompt } from '../src/generate/prompts.js';
-import { Generator } from '../src/generate/pipeline.js';
+import { Generator, type Precision } from '../src/generate/pipeline.js';
+import { setDevice } from '../src/backend/index.js';
 import { saveCheckpoint } from '../src/io/checkpoint.js';
 import { CM3Leon } from '../src/model/cm3leon.js';
 import { resolveCM3LeonConfig } from '../src/model/cm3leon_presets.js';
@@ -19,8 +21,15 @@ import { defaultLmPath } from '../src/tokenizer/defaults.js';
 import { Vocab } from '../src/tokenizer/vocab.js';
 import { bestTimeAsync, machine, runJsonPeer, table } from './util.js';
 
-export async function runGenerateBench(): Promise<void> {
-  console.log(`# generation benchmark\n\nmachine: ${machine()}\n`);
+export async function runGenerateBench(args: string[]): Promise<void> {
+  // --device webgpu [--precision f16]: the LM decodes resident on the GPU (the peer stays PyTorch on the CPU).
+  const opt = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  };
+  const device = opt('device') ?? 'cpu', precision = (opt('precision') ?? 'f32') as Precision;
+  setDevice(device);
+  console.log(`# generation benchmark\n\nmachine: ${machine()}\ndevice: ${device}, LM weights ${precision}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'cm3leon-bench-gen-'));
   try {
     const committed = existsSync(defaultLmPath());
@@ -37,6 +46,7 @@ export async function runGenerateBench(): Promise<void> {
       weights = join(dir, 'small.safetensors');
       saveCheckpoint(weights, lm, { config: cfg, metadata: { vocab: JSON.stringify(vocab.config) } });
     }
+    if (device === 'webgpu' || precision === 'f16') lm = (await Generator.loadLmResident(weights, precision)).lm;
     console.log(`model: ${committed ? weights : 'small preset, random weights'}\n`);
     const rng = new Rng(1);
     const doc = () => [...Array.from({ length: 10 }, () => rng.int(4096)), vocab.brk, ...Array.from({ length: 64 }, () => vocab.image(rng.int(4096)))];

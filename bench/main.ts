@@ -14,7 +14,7 @@ const suites: Record<string, () => Promise<void>> = {
   memory: async () => { if (!(await import('./memory.js')).runMemoryBench()) process.exitCode = 1; },
   data: async () => (await import('./data.js')).runDataBench(),
   tokenizer: async () => (await import('./tokenizer.js')).runTokenizerBench(),
-  generate: async () => (await import('./generate.js')).runGenerateBench(),
+  generate: async () => (await import('./generate.js')).runGenerateBench(args),
   retrieval: async () => (await import('./retrieval.js')).runRetrievalBench(args),
   webgpu: async () => (await import('./webgpu.js')).runWebGpuBench(args),
   'webgpu-step': async () => (await import('./webgpu_step.js')).runWebGpuStepBench(args),

@@ -1,15 +1,17 @@
 /**
  * bench/webgpu.ts — `npm run bench -- webgpu`: the WebGPU GEMM kernel's TFLOP/s at the engine
  * benchmark's shapes, the small LM's shapes and their transposed (backward) forms, decoding's
- * few-row shapes (skinny kernel vs the tiled one; `--decode` runs only those), next to
+ * few-row shapes (skinny kernel vs the tiled one, and with f16 weights; `--decode` runs only
+ * those), next to
  * PyTorch's fp32 GEMM on the same machine (cuBLAS with TF32 off where CUDA is present:
  * dev/bench_gemm_torch.py). On a machine without a GPU it runs on Mesa llvmpipe, which says
  * nothing about GPUs; the numbers that matter come from dev/webgpu_device.sh on a lent GPU.
  */
 import { requestGpu } from '../src/backend/webgpu/gpu.js';
 import { attention, attentionBackward } from '../src/backend/webgpu/kernels/attention.js';
-import { gemm } from '../src/backend/webgpu/kernels/gemm.js';
+import { gemm, gemmHalfB } from '../src/backend/webgpu/kernels/gemm.js';
 import { GpuRuntime, type GArr } from '../src/backend/webgpu/runtime.js';
+import { packHalf } from '../src/tensor/half.js';
 import { Rng } from '../src/tensor/random.js';
 import { runJsonPeer, table } from './util.js';
 
@@ -31,11 +33,13 @@ function randomBuffer(rt: GpuRuntime, n: number, rng: Rng): GArr {
   return rt.upload(a);
 }
 
-async function timeGemm(rt: GpuRuntime, M: number, N: number, K: number, mode: Mode): Promise<number> {
+/** TFLOP/s of one GEMM shape; half: B stored as packed f16 (gemmHalfB). */
+async function timeGemm(rt: GpuRuntime, M: number, N: number, K: number, mode: Mode, half = false): Promise<number> {
   const rng = new Rng(1);
-  const a = randomBuffer(rt, M * K, rng), b = randomBuffer(rt, K * N, rng), c = rt.alloc(M * N);
+  const a = randomBuffer(rt, M * K, rng), c = rt.alloc(M * N);
+  const b = half ? rt.upload(packHalf(Float32Array.from({ length: K * N }, () => rng.normal()))) : randomBuffer(rt, K * N, rng);
   const ta = mode[0] === 'T', tb = mode[1] === 'T';
-  const run = () => gemm(rt, a, 0, b, 0, c, 0, M, N, K, ta, tb, ta ? M : K, tb ? K : N, N, 1, 0, 1, 0, 0, 0);
+  const run = () => (half ? gemmHalfB : gemm)(rt, a, 0, b, 0, c, 0, M, N, K, ta, tb, ta ? M : K, tb ? K : N, N, 1, 0, 1, 0, 0, 0);
   run();
   await rt.sync();
   const t1 = performance.now();
@@ -92,7 +96,7 @@ export async function runWebGpuBench(args: string[]): Promise<void> {
   console.log(`# WebGPU GEMM (fp32), adapter: ${gpu.description}\n`);
   const peer = runJsonPeer('python3', ['dev/bench_gemm_torch.py', ...shapes.map(([m, n, k, mo]) => `${m},${n},${k},${mo}`)]);
   const peerName = typeof peer === 'string' ? `PyTorch (${peer})` : `PyTorch fp32 on ${String(peer.device)}`;
-  const rows: (string | number)[][] = [['M, N, K, op', ...tiles.map((t) => `webgpu ${t} TFLOP/s`), 'tiled (skinny off)', 'PyTorch TFLOP/s', 'best webgpu / PyTorch']];
+  const rows: (string | number)[][] = [['M, N, K, op', ...tiles.map((t) => `webgpu ${t} TFLOP/s`), 'tiled (skinny off)', 'f16 B (skinny)', 'PyTorch TFLOP/s', 'best webgpu / PyTorch']];
   for (const [M, N, K, mode] of shapes) {
     const got: number[] = [];
     for (const tile of tiles) {
@@ -102,15 +106,17 @@ export async function runWebGpuBench(args: string[]): Promise<void> {
     }
     delete process.env.CM3LEON_WEBGPU_GEMM_TILE;
     // Few rows run gemm_skinny.ts; the same shape on the tiled kernel, for the ratio.
-    let tiled = NaN;
+    let tiled = NaN, half = NaN;
     if (M <= 8) {
       process.env.CM3LEON_WEBGPU_SKINNY = '0';
       tiled = await timeGemm(rt, M, N, K, mode);
       delete process.env.CM3LEON_WEBGPU_SKINNY;
+      half = await timeGemm(rt, M, N, K, mode, true);
     }
     const t = Math.max(...got);
     const p = typeof peer === 'string' ? NaN : Number((peer.tflops as Record<string, number>)[`${M},${N},${K},${mode}`]);
     rows.push([`${M}, ${N}, ${K}, ${mode}`, ...got.map((g) => g.toPrecision(3)), Number.isFinite(tiled) ? `${tiled.toPrecision(3)} (skinny ${(t / tiled).toFixed(1)}x)` : '-',
+      Number.isFinite(half) ? `${half.toPrecision(3)} (${(half / t).toFixed(2)}x f32)` : '-',
       Number.isFinite(p) ? p.toPrecision(3) : '-', Number.isFinite(p) ? (t / p).toFixed(2) : '-']);
   }
   console.log(`peer: ${peerName}\n`);

@@ -7,8 +7,7 @@ import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../io/atomic.js';
 import { ablationGrid, evalCaptioning, evalTextToImage, samplePairs, t2iTable, type EvalPair, type T2IRow } from '../eval/harness.js';
 import { captionSheet, textToImageSheet } from '../eval/samples.js';
-import { residentRuntime } from '../nn/device_run.js';
-import { Generator } from '../generate/pipeline.js';
+import { Generator, type Precision } from '../generate/pipeline.js';
 import { MemoryBank } from '../retrieval/bank.js';
 import { bankMayExist } from '../retrieval/bank_writer.js';
 import { loadPairs, RETRIEVER_SPLITS } from '../retrieval/data.js';
@@ -22,7 +21,7 @@ export const EVAL_HELP = `cm3leon eval — evaluate the model (issue #7)
 
 Usage:
   npx cm3leon eval --data DIR [--prompts 64] [--captions 128] [--quick] [-o docs/results.md]
-        [--model FILE] [--bank BANK] [--samples docs/results/samples]
+        [--model FILE] [--bank BANK] [--samples docs/results/samples] [--precision f32|f16]
 
 text→image: one image per held-out-concept caption (best of N by CLIP re-ranking), scored with
 KID (preferred at these sample sizes), FID and CLIP score on the retriever's image features,
@@ -30,7 +29,8 @@ for each setting of the ablation grid (retrieved docs 0/1/2, CFG 1-6, decoders w
 --quick runs only the default setting. Captioning: held-out-style images, exact-concept accuracy,
 BLEU-4 and CIDEr-D against the dataset's captions. --samples PREFIX also writes
 PREFIX_text_to_image.png (12 held-out prompts: the real image, then 4 samples of the default
-setting) and PREFIX_captions.png (16 held-out-style images with their generated captions).`;
+setting) and PREFIX_captions.png (16 held-out-style images with their generated captions).
+With --device webgpu the LM decodes on the GPU; --precision f16 stores its Linear weights as f16.`;
 
 function fail(msg: string): never {
   process.stderr.write(`cm3leon eval: ${msg}\n`);
@@ -44,7 +44,7 @@ export async function runEval(argv: string[]): Promise<void> {
   try {
     parsed = parseArgs({ args: argv, strict: true, options: {
       help: { type: 'boolean', short: 'h' }, data: { type: 'string' }, prompts: { type: 'string' }, captions: { type: 'string' },
-      quick: { type: 'boolean' }, o: { type: 'string', short: 'o' }, model: { type: 'string' }, bank: { type: 'string' },
+      quick: { type: 'boolean' }, o: { type: 'string', short: 'o' }, model: { type: 'string' }, precision: { type: 'string' }, bank: { type: 'string' },
       retriever: { type: 'string' }, tokenizer: { type: 'string' }, samples: { type: 'string' },
     } });
   } catch (e) {
@@ -64,7 +64,7 @@ export async function runEval(argv: string[]): Promise<void> {
   try {
     const text = TextTokenizer.fromJson(defaultTextTokenizerPath());
     const modelPath = v.model ?? defaultLmPath();
-    const { lm, vocab } = Generator.loadLm(modelPath, await residentRuntime());
+    const { lm, vocab } = await Generator.loadLmResident(modelPath, (v.precision ?? 'f32') as Precision);
     const bank = bankMayExist(bankPath) ? await MemoryBank.open(bankPath) : null;
     gen = new Generator(lm, vocab, text, ImageTokenizer.load(v.tokenizer ?? defaultImageTokenizerPath()), Retriever.load(v.retriever ?? defaultRetrieverPath(), text), bank, basename(modelPath));
   } catch (e) {

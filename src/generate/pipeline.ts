@@ -7,6 +7,8 @@
  */
 import type { GpuRuntime } from '../backend/webgpu/runtime.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
+import { residentRuntime } from '../nn/device_run.js';
+import { useHalfWeights } from '../nn/half.js';
 import { onDevice } from '../tensor/index.js';
 import { LM_DATA_DEFAULTS } from '../lm/batches.js';
 import { readSafetensors } from '../io/safetensors.js';
@@ -22,6 +24,9 @@ import type { TextTokenizer } from '../tokenizer/text/index.js';
 import { Vocab, type VocabConfig } from '../tokenizer/vocab.js';
 import { generate, type DecoderChoice, type RowEvent } from './generate.js';
 import { boxRegion, captioningPrompt, fillRegion, imageInfillPrompt, textInfillPrompt, textToImagePrompt } from './prompts.js';
+
+/** Storage of the LM's Linear weights: f32, or f16 on a GPU (nn/half.ts). */
+export type Precision = 'f32' | 'f16';
 
 export interface Provenance { id: string; caption: string; score: number; source: string; licence: string }
 
@@ -64,6 +69,19 @@ export class Generator {
     const lm = onDevice(rt, () => new CM3Leon(validateCM3LeonConfig(JSON.parse(meta.config) as CM3LeonConfig)));
     loadCheckpoint(path, lm);
     return { lm, vocab: JSON.parse(meta.vocab) as VocabConfig };
+  }
+
+  /**
+   * loadLm on the device selected for this process (--device / CM3LEON_DEVICE: the CPU, or
+   * resident on a GPU), with the Linear weights stored as f16 there when precision is 'f16'.
+   */
+  static async loadLmResident(path: string, precision: Precision = 'f32'): Promise<{ lm: CM3Leon; vocab: VocabConfig }> {
+    if (precision !== 'f32' && precision !== 'f16') throw new RangeError(`precision must be f32 or f16, got "${String(precision)}"`);
+    const rt = await residentRuntime();
+    if (precision === 'f16' && !rt) throw new RangeError('f16 weights are a GPU storage option: add --device webgpu (or keep f32)');
+    const loaded = Generator.loadLm(path, rt);
+    if (precision === 'f16') await useHalfWeights(loaded.lm);
+    return loaded;
   }
 
   private captionIds(caption: string): number[] {

@@ -55,7 +55,7 @@ export class DecodeSession {
       const off = T - p.length; // left padding
       for (let j = 0; j < T; j++) { ids[r * T + j] = j < off ? pad : p[j - off]; mask[r * T + j] = j < off ? 0 : 1; }
     });
-    const rt = model.parameters()[0].device;
+    const rt = model.parameters().find((p) => !p.disposed)?.device ?? null;
     const s = new DecodeSession(model, rt, onDevice(rt, () => model.createCache(R, T + o.maxNewTokens)));
     try {
       await s.forward(ids, T, prompts.some((p) => p.length < T) ? mask : undefined);

@@ -2,7 +2,9 @@
  * nn/layers.ts — Linear (bias optional), Embedding, LayerNorm (affine optional) and RMSNorm.
  * Weights follow PyTorch layouts so state dicts map one to one.
  */
-import { embedding, layerNorm, linear, ones, rmsNorm, truncNormal, zeros, type Rng, type Tensor } from '../tensor/index.js';
+import {
+  embedding, layerNorm, linear, linearHalf, ones, rmsNorm, truncNormal, zeros, type HalfMatrix, type Rng, type Tensor,
+} from '../tensor/index.js';
 import { Module } from './module.js';
 
 export interface InitOpts { rng: Rng; std?: number; dtype?: 'f32' | 'f64' }
@@ -18,8 +20,10 @@ export class Linear extends Module {
       : truncNormal([outFeatures, inFeatures], { rng: opts.rng, std: opts.std ?? 0.02, bound: 3, dtype }));
     this.bias = opts.bias === false ? null : this.addParam('bias', zeros([outFeatures], dtype));
   }
+  /** The weight as packed f16 on the GPU instead of `weight` (nn/half.ts; inference only). */
+  half: HalfMatrix | null = null;
   forward(x: Tensor): Tensor {
-    return linear(x, this.weight, this.bias);
+    return this.half ? linearHalf(x, this.half, this.bias) : linear(x, this.weight, this.bias);
   }
 }
 

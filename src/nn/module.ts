@@ -48,6 +48,11 @@ export abstract class Module {
     return out;
   }
 
+  /** This module and every descendant, depth first. */
+  modules(): Module[] {
+    return [this, ...[...this.children.values()].flatMap((m) => m.modules())];
+  }
+
   parameters(): Tensor[] {
     return this.namedParameters().map(([, p]) => p);
   }

@@ -32,6 +32,8 @@ export * from './functions/create.js';
 export * from './functions/gather.js';
 export * from './functions/loss.js';
 export * from './functions/matmul.js';
+export * from './functions/linear_half.js';
+export { halfBits, halfValue, packHalf, roundHalf } from './half.js';
 export * from './functions/misc.js';
 export * from './functions/norm.js';
 export * from './functions/reduce.js';

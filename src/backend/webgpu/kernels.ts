@@ -8,7 +8,7 @@ import type { Backend } from '../backend.js';
 import { attention, attentionBackward } from './kernels/attention.js';
 import { affine, binary, copy, unary, unaryBackward } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/gather.js';
-import { gemm } from './kernels/gemm.js';
+import { gemm, gemmHalfB } from './kernels/gemm.js';
 import { crossEntropy, crossEntropyBackward, crossEntropyMean } from './kernels/loss.js';
 import { layerNorm, layerNormBackward, rmsNorm, rmsNormBackward } from './kernels/norm.js';
 import { adamw, vqNearest } from './kernels/optim.js';
@@ -22,6 +22,8 @@ export type DeviceKernels = Omit<Backend<GArr, GArr>, 'sumSquares' | 'crossEntro
   /** As the Backend's, or with the scale read on the device as g[0] * inv[0]. */
   crossEntropyBackward(logits: GArr, rows: number, V: number, targets: GArr, weights: GArr | null,
     ignoreIndex: number, lse: GArr, scale: number | [GArr, GArr], dlogits: GArr): void;
+  /** gemm with B packed f16 (two halves per word; bOff, ldb, strideB in halves), f32 products and sums. */
+  gemmHalfB: Backend<GArr, GArr>['gemm'];
   /** mean[0] = weighted mean of the row losses, inv[0] = 1 / total weight (0, 0 when none counts). */
   crossEntropyMean(rowLoss: GArr, rows: number, targets: GArr, weights: GArr | null, ignoreIndex: number, mean: GArr, inv: GArr): void;
 };
@@ -34,6 +36,7 @@ export function createDeviceKernels(rt: GpuRuntime): DeviceKernels {
   return {
     name: 'webgpu',
     gemm: bind(rt, gemm),
+    gemmHalfB: bind(rt, gemmHalfB),
     unary: bind(rt, unary),
     unaryBackward: bind(rt, unaryBackward),
     binary: bind(rt, binary),

@@ -87,6 +87,15 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 /** y = x W^T + b with x (..., in), W (out, in), b (out); bias is written first and GEMM adds onto it. */
+/** linear's output before the product: the bias broadcast over x's rows (beta = 1), else zeros when in = 0. */
+export function linearOutput(x: Tensor, outF: number, inF: number, b: Tensor | null): Tensor {
+  const rows = prod(x.shape, 0, x.ndim - 1);
+  const out = Tensor.empty([...x.shape.slice(0, -1), outF], x.dtype);
+  if (b && rows > 0) noGrad(() => copyInto(reshape(out, [rows, outF]), broadcastTo(b, [rows, outF]), false));
+  else if (inF === 0) out.data.fill(0);
+  return out;
+}
+
 export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   x.check('linear input');
   w.check('linear weight');
@@ -98,10 +107,8 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   if (b && (b.ndim !== 1 || b.shape[0] !== outF)) throw new RangeError(`linear: bias ${fmt(b.shape)} must be [${outF}]`);
   const xc = contiguous(x);
   const rows = prod(x.shape, 0, x.ndim - 1);
-  const out = Tensor.empty([...x.shape.slice(0, -1), outF], x.dtype);
+  const out = linearOutput(x, outF, inF, b);
   const wc = contiguous(w);
-  if (b && rows > 0) noGrad(() => copyInto(reshape(out, [rows, outF]), broadcastTo(b, [rows, outF]), false));
-  else if (inF === 0) out.data.fill(0);
   if (rows > 0 && inF > 0) {
     K(x).gemm(xc.data as Float32Array, xc.offset, wc.data as Float32Array, wc.offset, out.data as Float32Array, 0,
       rows, outF, inF, false, true, inF, inF, outF, 1, b ? 1 : 0, 1, 0, 0, 0);

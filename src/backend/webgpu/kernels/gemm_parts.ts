@@ -12,6 +12,20 @@ export const GEMM_PARAMS: Record<string, ParamType> = {
   sa: 'u32', sb: 'u32', sc: 'u32', alpha: 'f32', beta: 'f32',
 };
 
+/** For a packed-f16 B: its element offset in halves (b_off counts 32-bit words of two halves). */
+export const GEMM_HALF_PARAMS: Record<string, ParamType> = { ...GEMM_PARAMS, bh: 'u32' };
+
+/**
+ * WGSL: b_at(i) = element i of B counted from B's view: f32 storage, or packed f16 (two halves
+ * per word, the element's half chosen by the index's low bit; unpack2x16float is core WGSL, so
+ * this needs no shader-f16 feature and runs on every adapter).
+ */
+export const F32_B = /* wgsl */ `fn b_at(i: u32) -> f32 { return b[P.b_off + i]; }`;
+export const HALF_B = /* wgsl */ `fn b_at(i: u32) -> f32 {
+  let h = P.b_off * 2u + P.bh + i;
+  return unpack2x16float(bitcast<u32>(b[h >> 1u]))[h & 1u];
+}`;
+
 export interface TileCode {
   /** Tile side (64 G) and its width in vec4s. */
   T: number; W: number;

@@ -8,9 +8,10 @@
  * along its contiguous direction: for op(B) = B^T (a Linear weight, row j contiguous in k) S = 32
  * neighbours walk k and NC = 8 columns share a workgroup; for B stored k x n, NC = 64 neighbours
  * take consecutive columns and S = 4 split k. Same contract as gemm (alpha, beta, strides, batch
- * as grid z; beta = 0 never reads C); the reference twin is ref gemm (conformance suite).
+ * as grid z; beta = 0 never reads C); the reference twin is ref gemm (conformance suite). B may
+ * be packed f16 (f32 accumulation), the storage of half-precision inference weights.
  */
-import { GEMM_PARAMS } from './gemm_parts.js';
+import { F32_B, GEMM_HALF_PARAMS, GEMM_PARAMS, HALF_B } from './gemm_parts.js';
 import type { KernelSpec } from '../runtime.js';
 
 /** Rows of op(A) the kernel handles (one accumulator each). */
@@ -21,16 +22,18 @@ export interface SkinnyShape { S: number; NC: number }
 export const SKINNY_TB: SkinnyShape = { S: 32, NC: 8 };
 export const SKINNY_NB: SkinnyShape = { S: 4, NC: 64 };
 
-export function gemmSkinnySpec(shape: SkinnyShape): KernelSpec {
+/** half: B is packed f16 (gemm_parts.ts HALF_B). */
+export function gemmSkinnySpec(shape: SkinnyShape, half = false): KernelSpec {
   const { S, NC } = shape, rows = [...Array(SKINNY_MAX_M).keys()];
   // Thread li <-> (column c, k-split s): neighbours along B's contiguous direction.
   const split = S === 32 ? `let col = li / ${S}u; let s = li % ${S}u;` : `let col = li % ${NC}u; let s = li / ${NC}u;`;
   const slot = S === 32 ? `cc * ${S}u + q` : `q * ${NC}u + cc`;
   return {
-    name: `gemm_skinny_${S}x${NC}`,
-    params: GEMM_PARAMS,
-    bindings: { a: 'f32', b: 'f32', c: 'f32rw' },
+    name: `gemm_skinny_${S}x${NC}${half ? '_f16' : ''}`,
+    params: half ? GEMM_HALF_PARAMS : GEMM_PARAMS,
+    bindings: { a: 'f32', b: half ? 'i32' : 'f32', c: 'f32rw' },
     code: /* wgsl */ `
+${half ? HALF_B : F32_B}
 var<workgroup> red: array<f32, ${256 * SKINNY_MAX_M}>;
 
 fn load_a(base: u32, i: u32, kk: u32) -> f32 {
@@ -43,12 +46,12 @@ fn load_a(base: u32, i: u32, kk: u32) -> f32 {
   ${split}
   let j = wid.x * ${NC}u + col;
   let abase = P.a_off + wid.z * P.sa;
-  let bbase = P.b_off + wid.z * P.sb;
+  let bbase = wid.z * P.sb;
   ${rows.map((r) => `var acc${r} = 0.0;`).join(' ')}
   if (j < P.n) {
     for (var kk = s; kk < P.k; kk += ${S}u) {
       var bv: f32;
-      if (P.tb != 0u) { bv = b[bbase + j * P.ldb + kk]; } else { bv = b[bbase + kk * P.ldb + j]; }
+      if (P.tb != 0u) { bv = b_at(bbase + j * P.ldb + kk); } else { bv = b_at(bbase + kk * P.ldb + j); }
       ${rows.map((r) => `acc${r} = fma(load_a(abase, ${r}u, kk), bv, acc${r});`).join('\n      ')}
     }
   }
