@@ -5,7 +5,9 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 # Mesa's EGL + llvmpipe: the WebGPU backend's tests run on Dawn's OpenGL ES path without a GPU.
-PKGS=(g++ make python3 libopenblas-dev libopenblas-pthread-dev libegl1 libegl-mesa0 libgl1-mesa-dri)
+# Chromium: the browser test (test/web/browser.test.ts) runs the engine on WebGPU in headless
+# Chromium, on its bundled SwiftShader when there is no GPU.
+PKGS=(g++ make python3 libopenblas-dev libopenblas-pthread-dev libegl1 libegl-mesa0 libgl1-mesa-dri chromium)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

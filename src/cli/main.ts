@@ -20,6 +20,7 @@ import { runDemo } from './demo.js';
 import { runRetriever } from './retriever.js';
 import { runTokenizer } from './tokenizer.js';
 import { runTrain } from './train.js';
+import { runWebCheck } from './web.js';
 
 const HELP = `cm3leon — CM3Leon (retrieval-augmented, token-based multimodal LM) in TypeScript
 
@@ -37,6 +38,8 @@ Commands:
   train     Retrieval-augmented CM3 pretraining of CM3Leon (\`npx cm3leon train --help\`).
   eval      Evaluate text->image (KID/FID/CLIP score ablations) and captioning (\`npx cm3leon eval --help\`).
   export    Release weights (no optimizer state, optional bf16) from a training checkpoint.
+  web-check The engine on WebGPU in a browser: serve the page, or run it headless and compare
+            with the CPU (\`npx cm3leon web-check --help\`).
   info      Show the compute backend, threads and BLAS in use.
   help      Show this help.
 
@@ -106,6 +109,7 @@ export async function main(argvIn: string[]): Promise<void> {
   if (argv[0] === 'bank') return runBank(argv.slice(1));
   if (argv[0] === 'export') return runExport(argv.slice(1));
   if (argv[0] === 'eval') return runEval(argv.slice(1));
+  if (argv[0] === 'web-check') return runWebCheck(argv.slice(1));
   if (['generate', 'caption', 'infill', 'infill-text'].includes(argv[0])) return runGenerate(argv[0], argv.slice(1));
   let parsed;
   try {
