@@ -14,7 +14,7 @@ set -uo pipefail
 source dev/device_env.sh
 parts=() flags=()
 for a in "$@"; do case "$a" in --*) flags+=("$a") ;; *) parts+=("$a") ;; esac; done
-[ ${#parts[@]} -eq 0 ] && parts=(conformance train gemm step)
+[ ${#parts[@]} -eq 0 ] && parts=(conformance train gemm decode step)
 for p in "${parts[@]}"; do
   echo "== $p"
   case "$p" in

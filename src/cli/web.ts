@@ -28,7 +28,7 @@ function fail(msg: string): never {
 
 /** Largest relative loss difference, or Infinity when the runs differ in length or ids. */
 export function compareChecks(a: EngineCheckResult, b: EngineCheckResult): { lossRel: number; sameTokens: boolean } {
-  const lossRel = a.losses.length !== b.losses.length ? Infinity
+  const lossRel = a.losses.length !== b.losses.length || a.losses.length === 0 ? Infinity
     : Math.max(...a.losses.map((l, i) => Math.abs(l - b.losses[i]) / Math.max(1, Math.abs(l))));
   return { lossRel, sameTokens: a.tokens.join() === b.tokens.join() };
 }

@@ -68,6 +68,11 @@ export class DecodeSession {
 
   private async forward(ids: Int32Array, t: number, mask?: Float32Array): Promise<void> {
     const R = this.cache.batch;
+    // Checked here, before anything is recorded: on a GPU a bad id would only surface at the read,
+    // after the cache had advanced.
+    for (let i = 0; i < ids.length; i++) {
+      if (!(ids[i] >= 0 && ids[i] < this.V)) throw new RangeError(`DecodeSession: token id ${ids[i]} outside the vocabulary [0, ${this.V})`);
+    }
     // Only the last position's logits: the head over a whole prompt is wasted work.
     const logits = onDevice(this.rt, () => tidy(() => this.model.forwardCached(tensor(ids, [R, t], 'i32'), this.cache, { lastOnly: true, ...(mask ? { tokenMask: mask } : {}) })));
     try {
@@ -85,7 +90,7 @@ export class DecodeSession {
 
   /** New row i = old row rows[i] (cache and logits); the old cache is released. */
   select(rows: readonly number[]): void {
-    const next = onDevice(this.rt, () => this.cache.select(rows)), V = this.V, last = new Float32Array(rows.length * V);
+    const next = this.cache.select(rows), V = this.V, last = new Float32Array(rows.length * V);
     rows.forEach((r, i) => last.set(this.last.subarray(r * V, (r + 1) * V), i * V));
     this.cache.dispose();
     this.cache = next;

@@ -16,7 +16,7 @@
  * (small preset: 4.7 MB per row at capacity 384). A cache made while a GPU is in use (onDevice)
  * lives there, and select copies rows on the device.
  */
-import { copyStorage, Tensor } from '../tensor/index.js';
+import { copyStorage, onDevice, Tensor } from '../tensor/index.js';
 import type { LayerKV } from '../nn/transformer.js';
 
 export interface KVCacheShape {
@@ -68,7 +68,8 @@ export class KVCache {
     for (const r of rows) {
       if (!Number.isInteger(r) || r < 0 || r >= this.batch) throw new RangeError(`KVCache.select: row ${r} outside [0, ${this.batch})`);
     }
-    const out = new KVCache({ ...this.shape, batch: rows.length });
+    // The new cache lives where this one does (host memory or its GPU).
+    const out = onDevice(this.mask.device, () => new KVCache({ ...this.shape, batch: rows.length }));
     const row = this.capacity * this.shape.heads * this.shape.headDim, used = this.length * this.shape.heads * this.shape.headDim;
     for (let l = 0; l < this.layers.length; l++) {
       for (const key of ['k', 'v'] as const) {

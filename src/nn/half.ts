@@ -7,7 +7,7 @@
  * rounded (roundHalf) computes the same function. The model is then inference-only: training,
  * gradients and checkpoints need the f32 weights (reload them).
  */
-import { freeHalfMatrix, toHalfMatrix } from '../tensor/index.js';
+import { freeHalfMatrix, toHalfMatrix, type HalfMatrix } from '../tensor/index.js';
 import { Linear } from './layers.js';
 import type { Module } from './module.js';
 
@@ -20,21 +20,32 @@ export interface HalfReport {
   bytesSaved: number;
 }
 
-/** Store every Linear weight of `model` (which must live on a GPU) as f16; returns what changed. */
+/**
+ * Store every Linear weight of `model` (which must live on a GPU) as f16; returns what changed.
+ * All weights are packed before any is swapped, so a weight outside the f16 range (named in the
+ * error) leaves the model as it was.
+ */
 export async function useHalfWeights(model: Module): Promise<HalfReport> {
-  const linears = model.modules().filter((m): m is Linear => m instanceof Linear && !m.half);
-  if (linears.length > 0 && !linears[0].weight.onDevice) {
+  const linears = [...new Set(model.modules().filter((m): m is Linear => m instanceof Linear && !m.half))];
+  if (linears.some((l) => !l.weight.onDevice)) {
     throw new Error('f16 weights are a GPU storage option: load the model on a WebGPU device first (--device webgpu)');
   }
+  const names = new Map(model.namedParameters().map(([n, p]) => [p, n]));
+  const packed: HalfMatrix[] = [];
+  try {
+    for (const lin of linears) packed.push(await toHalfMatrix(lin.weight, names.get(lin.weight) ?? 'Linear weight'));
+  } catch (e) {
+    packed.forEach(freeHalfMatrix);
+    throw e;
+  }
   const report: HalfReport = { matrices: 0, elements: 0, bytesSaved: 0 };
-  for (const [i, lin] of linears.entries()) {
-    const half = await toHalfMatrix(lin.weight, `Linear ${i} weight`);
-    lin.half = half;
+  linears.forEach((lin, i) => {
+    lin.half = packed[i];
     report.matrices++;
     report.elements += lin.weight.size;
-    report.bytesSaved += lin.weight.size * 4 - half.data.length * 4;
+    report.bytesSaved += lin.weight.size * 4 - packed[i].data.length * 4;
     lin.weight.release();
-  }
+  });
   return report;
 }
 

@@ -60,7 +60,7 @@ const backends = new WeakMap<GpuRuntime, { backend: Backend; kernels: DeviceKern
 
 /** The process's WebGPU runtime (adapter and device found once; a clear error when there is none). */
 export function openDevice(): Promise<GpuRuntime> {
-  opened ??= requestGpu().then((g) => GpuRuntime.create(g.device));
+  opened ??= requestGpu().then((g) => GpuRuntime.create(g.device, g.description));
   opened.catch(() => { opened = null; });
   return opened;
 }

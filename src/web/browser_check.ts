@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     show('opening the GPU (navigator.gpu)...');
     const rt = await openDevice();
     show('training the tiny CM3Leon and decoding an image on the GPU...');
-    result = await engineCheck(rt, 'browser webgpu');
+    result = await engineCheck(rt);
     show(`ran on ${result.device} in ${result.seconds.toFixed(2)} s\nlosses: ${result.losses.map((l) => l.toFixed(5)).join(', ')}\n` +
       `greedy image ids (CFG 3): ${result.tokens.join(' ')}`);
   } catch (e) {

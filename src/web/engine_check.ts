@@ -18,6 +18,8 @@ import { Vocab } from '../tokenizer/vocab.js';
 export interface EngineCheckResult {
   /** Where it ran (the adapter's description, or "cpu"). */
   device: string;
+  /** Whether every parameter lived on the GPU (false on the CPU). */
+  resident: boolean;
   /** Training loss before each AdamW step. */
   losses: number[];
   /** Greedy image ids (CFG 3) after training. */
@@ -27,7 +29,7 @@ export interface EngineCheckResult {
 
 export const ENGINE_CHECK_STEPS = 6;
 
-export async function engineCheck(rt: GpuRuntime | null, device = rt ? 'webgpu' : 'cpu'): Promise<EngineCheckResult> {
+export async function engineCheck(rt: GpuRuntime | null): Promise<EngineCheckResult> {
   const t0 = performance.now();
   // 20 text + 24 codes + 4 specials + 16 masks = the tiny preset's 64 ids; a 3x3 image grid.
   const vocab = new Vocab({ textSize: 20, imageCodes: 24, imageTokens: 9, maskSentinels: 16 });
@@ -53,5 +55,6 @@ export async function engineCheck(rt: GpuRuntime | null, device = rt ? 'webgpu' 
   }
   const prompt = textToImagePrompt([7, 8, 9], vocab);
   const [[sample]] = await generate(model, [prompt], { vocab, decoder: 'greedy', cfg: 3 });
-  return { device, losses, tokens: sample.tokens, seconds: (performance.now() - t0) / 1e3 };
+  const resident = model.parameters().every((p) => p.onDevice);
+  return { device: rt ? rt.description : 'cpu', resident, losses, tokens: sample.tokens, seconds: (performance.now() - t0) / 1e3 };
 }

@@ -22,7 +22,7 @@ export interface PageServer {
 }
 
 /** Serve the page on 127.0.0.1:port (0 = any free port); only web/ and dist/web/ are readable. */
-export function servePage(port = 0): Promise<PageServer> {
+export async function servePage(port = 0): Promise<PageServer> {
   const root = projectRoot();
   if (!existsSync(join(root, BUNDLE))) throw new Error(`${BUNDLE} is missing: build it with \`npm run build:web\``);
   let deliver: (v: unknown) => void = () => {};
@@ -45,8 +45,14 @@ export function servePage(port = 0): Promise<PageServer> {
       res.end('not found');
       return;
     }
-    res.setHeader('content-type', TYPES[ext]);
-    res.end(readFileSync(join(root, rel)));
+    try {
+      const body = readFileSync(join(root, rel));
+      res.setHeader('content-type', TYPES[ext]);
+      res.end(body);
+    } catch {
+      res.statusCode = 404;
+      res.end('not found');
+    }
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -73,20 +79,34 @@ export async function runHeadless(browser: string, timeoutMs = 180_000): Promise
   const profile = mkdtempSync(join(tmpdir(), 'cm3leon-chromium-'));
   let child: ChildProcess | null = null, stderr = '';
   let timer: NodeJS.Timeout | undefined;
+  let stop = async (): Promise<void> => {};
+  // The whole process group (Chromium's GPU and renderer processes too), also if Node exits first.
+  const killGroup = () => { if (child?.pid) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ } } };
   try {
     child = spawn(browser, ['--headless=new', '--no-sandbox', '--no-first-run', '--enable-unsafe-webgpu', '--enable-features=Vulkan',
       '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader', `--user-data-dir=${profile}`, `${page.url}?report`],
     { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-    const exited = new Promise<never>((_, reject) => child!.once('exit', (code) => reject(new Error(`${browser} exited (${code}) before the page reported:\n${stderr}`))));
+    const gone = new Promise<void>((resolve) => child!.once('close', () => resolve()));
+    const exited = new Promise<never>((_, reject) => {
+      child!.once('error', (e) => reject(new Error(`cannot start ${browser}: ${e.message}`)));
+      child!.once('exit', (code) => reject(new Error(`${browser} exited (${code}) before the page reported:\n${stderr}`)));
+    });
     exited.catch(() => {}); // after the result, killing the browser rejects it: nobody waits then
+    stop = async () => {
+      if (child?.pid && child.exitCode === null && child.signalCode === null) {
+        try { process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+      }
+    };
+    process.once('exit', killGroup);
     const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no result from the page within ${timeoutMs / 1000} s:\n${stderr}`)), timeoutMs); });
     return await Promise.race([page.result, exited, timeout]);
   } finally {
     clearTimeout(timer);
-    // The whole process group: Chromium's GPU and renderer processes too.
-    if (child?.pid) { try { process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); } }
+    await stop();
+    process.removeListener('exit', killGroup);
     page.close();
-    rmSync(profile, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
   }
 }

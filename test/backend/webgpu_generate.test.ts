@@ -48,6 +48,9 @@ test('a GPU-resident session decodes like the CPU (prefill, steps, forks)', { sk
   b.select([3, 0]); a.select([3, 0]);
   await a.step([I(4), I(4)]); await b.step([I(4), I(4)]);
   check('after reordering and dropping rows');
+  await assert.rejects(() => b.step([I(1), 999]), /token id 999 outside the vocabulary \[0, 64\)/);
+  await a.step([I(3), I(3)]); await b.step([I(3), I(3)]);
+  check('a refused step leaves the cache as it was');
   a.dispose(); b.dispose();
 });
 

@@ -16,7 +16,7 @@ import { CM3Leon } from '../../src/model/cm3leon.js';
 import { useHalfWeights } from '../../src/nn/half.js';
 import { Linear } from '../../src/nn/layers.js';
 import { deviceKernels } from '../../src/tensor/device.js';
-import { onDevice, openDevice, packHalf, Rng, roundHalf, tensor } from '../../src/tensor/index.js';
+import { copyStorage, onDevice, openDevice, packHalf, Rng, roundHalf, tensor } from '../../src/tensor/index.js';
 import { cfg, randomize, randomModel, vocab } from '../helpers/tiny_generator.js';
 
 let rt: GpuRuntime | null = null, why = '';
@@ -89,6 +89,12 @@ test('f16 Linear weights: a GPU model decodes like a CPU model with the same wei
 test('f16 weights are inference-only and GPU-only, with errors that say so', { skip }, async () => {
   await assert.rejects(() => useHalfWeights(randomModel()), /GPU storage option: load the model on a WebGPU device first/);
   const gpu = randomize(onDevice(rt, () => new CM3Leon(cfg)));
+  // A weight beyond the f16 range: refused by name, and nothing is converted.
+  const fc = gpu.blocks[1].fc.weight, saved = await fc.read();
+  copyStorage(fc.storage(), Float32Array.from(saved, (x, i) => (i === 5 ? 1e6 : x)));
+  await assert.rejects(() => useHalfWeights(gpu), /h\.1\.mlp\.fc\.weight: element 5 \(1000000\) is outside the f16 range/);
+  assert.ok(gpu.modules().every((m) => !(m instanceof Linear) || (m.half === null && !m.weight.disposed)), 'the model is untouched');
+  copyStorage(fc.storage(), saved);
   await useHalfWeights(gpu);
   const ids = onDevice(rt, () => tensor(Int32Array.of(1, 2, 3), [1, 3], 'i32'));
   assert.throws(() => onDevice(rt, () => gpu.forward(ids)), /f16 weights are for inference/);

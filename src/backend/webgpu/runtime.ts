@@ -62,9 +62,13 @@ export class GpuRuntime {
   /** Whether WGSL fma() is a fused multiply-add on this device (probed by create()). */
   fusedFma = false;
 
+  /** The adapter, in words (gpu.ts requestGpu's description), when known. */
+  description = 'WebGPU device';
+
   /** A runtime with the device probed for the facts kernels depend on. */
-  static async create(device: GPUDevice): Promise<GpuRuntime> {
+  static async create(device: GPUDevice, description?: string): Promise<GpuRuntime> {
     const rt = new GpuRuntime(device);
+    if (description) rt.description = description;
     rt.fusedFma = await probeFusedFma(rt);
     return rt;
   }

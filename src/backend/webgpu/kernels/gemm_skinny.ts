@@ -4,7 +4,8 @@
  * spend a 64- or 128-row tile on those few rows and cover n with only n/64 workgroups (12 for
  * n = 768: a few percent of a large GPU). Here a 256-thread workgroup computes NC output columns
  * for every row: S threads split each column's k-range (stride S), each keeps one accumulator per
- * row, and the S partial sums are added in workgroup memory. The threads of a column read B
+ * row, and the S partial sums are added in workgroup memory, four rows at a time (4 x 256
+ * floats = 16 KiB, the workgroup memory every WebGPU adapter must offer). The threads of a column read B
  * along its contiguous direction: for op(B) = B^T (a Linear weight, row j contiguous in k) S = 32
  * neighbours walk k and NC = 8 columns share a workgroup; for B stored k x n, NC = 64 neighbours
  * take consecutive columns and S = 4 split k. Same contract as gemm (alpha, beta, strides, batch
@@ -34,7 +35,7 @@ export function gemmSkinnySpec(shape: SkinnyShape, half = false): KernelSpec {
     bindings: { a: 'f32', b: half ? 'i32' : 'f32', c: 'f32rw' },
     code: /* wgsl */ `
 ${half ? HALF_B : F32_B}
-var<workgroup> red: array<f32, ${256 * SKINNY_MAX_M}>;
+var<workgroup> red: array<f32, 1024>;
 
 fn load_a(base: u32, i: u32, kk: u32) -> f32 {
   if (i >= P.m) { return 0.0; }
@@ -55,22 +56,26 @@ fn load_a(base: u32, i: u32, kk: u32) -> f32 {
       ${rows.map((r) => `acc${r} = fma(load_a(abase, ${r}u, kk), bv, acc${r});`).join('\n      ')}
     }
   }
-  ${rows.map((r) => `red[${r * 256}u + li] = acc${r};`).join(' ')}
-  workgroupBarrier();
-  // NC x 8 outputs over 256 threads.
-  for (var e = li; e < ${NC * SKINNY_MAX_M}u; e += 256u) {
-    let cc = e % ${NC}u;
-    let i = e / ${NC}u;
-    let jj = wid.x * ${NC}u + cc;
-    if (i < P.m && jj < P.n) {
-      var sum = 0.0;
-      for (var q = 0u; q < ${S}u; q++) { sum += red[i * 256u + ${slot}]; }
-      let o = P.c_off + wid.z * P.sc + i * P.ldc + jj;
-      var x = P.alpha * sum;
-      if (P.beta != 0.0) { x += P.beta * c[o]; }
-      c[o] = x;
+  ${[0, 1].map((h) => `${h === 1 ? 'if (P.m > 4u) {' : '{'}
+    // Rows ${4 * h}..${4 * h + 3}: 4 x 256 partial sums (16 KiB, WebGPU's guaranteed workgroup memory).
+    ${[0, 1, 2, 3].map((r) => `red[${r * 256}u + li] = acc${4 * h + r};`).join(' ')}
+    workgroupBarrier();
+    for (var e = li; e < ${NC * 4}u; e += 256u) {
+      let cc = e % ${NC}u;
+      let r = e / ${NC}u;
+      let i = ${4 * h}u + r;
+      let jj = wid.x * ${NC}u + cc;
+      if (i < P.m && jj < P.n) {
+        var sum = 0.0;
+        for (var q = 0u; q < ${S}u; q++) { sum += red[r * 256u + ${slot}]; }
+        let o = P.c_off + wid.z * P.sc + i * P.ldc + jj;
+        var x = P.alpha * sum;
+        if (P.beta != 0.0) { x += P.beta * c[o]; }
+        c[o] = x;
+      }
     }
-  }
+    workgroupBarrier();
+  }`).join('\n  ')}
 }`,
   };
 }
