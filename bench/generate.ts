@@ -4,7 +4,8 @@
  * a realistic prompt (2 retrieved documents + caption ≈ 164 tokens), next to PyTorch eager CPU
  * running the same model from the same weights (dev/bench_generate_torch.py) in the same run.
  * Uses the committed model if present, else random weights (speed does not depend on them).
- * `-- generate --device webgpu [--precision f16]` decodes resident on a GPU instead.
+ * `-- generate --device webgpu [--precision f16]` decodes resident on a GPU instead, next to
+ * PyTorch eager on CUDA where the machine has it (else on the CPU).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +55,7 @@ export async function runGenerateBench(args: string[]): Promise<void> {
     const spec = { cond: prompt.ids, uncond: prompt.uncond, codes: [vocab.images.start, vocab.images.end], steps: vocab.imageTokens, n: [1, 4], cfg: 3, reps: 3 };
     writeFileSync(join(dir, 'prompts.json'), JSON.stringify(spec));
     const torch = existsSync('/usr/bin/python3')
-      ? runJsonPeer('/usr/bin/python3', ['dev/bench_generate_torch.py', weights, join(dir, 'prompts.json')], { OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' })
+      ? runJsonPeer('/usr/bin/python3', ['dev/bench_generate_torch.py', weights, join(dir, 'prompts.json'), device === 'webgpu' ? 'auto' : 'cpu'], { OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' })
       : 'skipped: /usr/bin/python3 missing';
     const rows: (string | number)[][] = [['images per call', 'cm3leon s/call', 'cm3leon image tokens/s', 'PyTorch eager s/call', 'PyTorch tokens/s', 'speed-up']];
     for (const n of [1, 4]) {
@@ -64,6 +65,7 @@ export async function runGenerateBench(args: string[]): Promise<void> {
         Number.isNaN(pt) ? '' : ((n * vocab.imageTokens) / pt).toFixed(0), Number.isNaN(pt) ? '' : `${(pt / s).toFixed(2)}x`]);
     }
     console.log(`prompt: ${prompt.ids.length} tokens (2 retrieved documents + caption), uncond ${prompt.uncond?.length}; CFG 3, top-p 0.9, ${vocab.imageTokens} codes per image\n`);
+    console.log(`PyTorch eager ran on: ${typeof torch === 'string' ? '-' : String(torch.device)}\n`);
     console.log(table(rows));
     console.log('\ntarget: one 64-token image < 1 s, >= 2x PyTorch eager');
   } finally {
