@@ -38,6 +38,8 @@ Usage:
         (+ optimizer state, resumable with --resume), DIR/train_log.jsonl and DIR/loss.svg.
   npx cm3leon tokenizer recon --data DIR [--model FILE] [--n 32] -o sheet.png
         Side-by-side held-out originals and reconstructions, with PSNR per pair.
+  npx cm3leon tokenizer eval --data DIR [--model FILE]
+        PSNR, SSIM, codebook usage and perplexity over all held-out-style images.
   npx cm3leon tokenizer train-text --data DIR [--out FILE] [--vocab 4096]
         Byte-level BPE on the train split's captions (default out: models/tokenizer/text.json).
 
@@ -79,6 +81,7 @@ export async function runTokenizer(argv: string[]): Promise<void> {
     throw e;
   }
   if (positionals[0] === 'recon') return recon(v.data, v.model ?? defaultImageTokenizerPath(), Number(v.n ?? 32), v.o);
+  if (positionals[0] === 'eval') return evalTokenizer(v.data, v.model ?? defaultImageTokenizerPath());
   if (positionals[0] !== 'train-image') fail(`unknown tokenizer command "${positionals[0]}"`);
   if (!v.data || !v.out) fail('train-image needs --data DIR and --out DIR');
   let config: ImageTokenizerConfig;
@@ -113,13 +116,29 @@ export async function runTokenizer(argv: string[]): Promise<void> {
   process.stdout.write(`saved ${v.out}/tokenizer.safetensors${last}\n`);
 }
 
+/** A trained image tokenizer from its checkpoint or exported weights. */
+function loadModel(path: string): ImageTokenizerModel {
+  const m = new ImageTokenizerModel(parseImageTokenizerConfig(readSafetensors(path).metadata.config, path));
+  loadCheckpoint(path, m);
+  return m;
+}
+
+/** PSNR, SSIM, codebook usage and perplexity over the whole held-out style (what training logs). */
+async function evalTokenizer(data: string | undefined, model: string): Promise<void> {
+  if (!data) fail('eval needs --data DIR');
+  const m = loadModel(model), c = m.config;
+  const images = await loadImages(data, "split = 'heldout-style'", c.imageSize);
+  if (images.length === 0) fail(`${data}: no held-out-style images at ${c.imageSize}px`);
+  process.stderr.write(`evaluating ${model} (${(c.imageSize / c.patch) ** 2} tokens per image, ${c.codebookSize} codes) on ${images.length} held-out images...\n`);
+  const e = await evaluate(m, images);
+  process.stdout.write(`held-out PSNR ${e.psnr.toFixed(2)} dB, SSIM ${e.ssim.toFixed(3)}, codebook usage ${(100 * e.usage).toFixed(1)}% ` +
+    `(perplexity ${e.perplexity.toFixed(0)}) over ${images.length} images\n`);
+}
+
 /** Side-by-side original / reconstruction sheet of held-out images, with PSNR per pair. */
 async function recon(data: string | undefined, model: string | undefined, n: number, out: string | undefined): Promise<void> {
   if (!data || !model || !out) fail('recon needs --data DIR --model FILE -o sheet.png');
-  const file = readSafetensors(model);
-  const config = parseImageTokenizerConfig(file.metadata.config, model);
-  const m = new ImageTokenizerModel(config);
-  loadCheckpoint(model, m);
+  const m = loadModel(model), config = m.config;
   const images = sample(new Rng(0), await loadImages(data, "split = 'heldout-style'", config.imageSize), n);
   const e = await evaluate(m, images);
   const cells: GridCell[] = [];
