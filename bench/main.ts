@@ -13,7 +13,7 @@ const suites: Record<string, () => Promise<void>> = {
   engine: async () => (await import('./engine.js')).runEngineBench(),
   memory: async () => { if (!(await import('./memory.js')).runMemoryBench()) process.exitCode = 1; },
   data: async () => (await import('./data.js')).runDataBench(),
-  tokenizer: async () => (await import('./tokenizer.js')).runTokenizerBench(),
+  tokenizer: async () => (await import('./tokenizer.js')).runTokenizerBench(args),
   generate: async () => (await import('./generate.js')).runGenerateBench(args),
   retrieval: async () => (await import('./retrieval.js')).runRetrievalBench(args),
   webgpu: async () => (await import('./webgpu.js')).runWebGpuBench(args),

@@ -21,16 +21,18 @@ function imagesPerSecond(tok: ImageTokenizer, batch: number, images: Uint8Array[
   };
 }
 
-export async function runTokenizerBench(): Promise<void> {
+export async function runTokenizerBench(args: string[] = []): Promise<void> {
   console.log(`# tokenizer benchmark\n\nmachine: ${machine()}\n`);
-  const path = defaultImageTokenizerPath();
+  // --model FILE: another trained tokenizer (e.g. models/tokenizer/vq256.safetensors); the peer gets its shapes.
+  const i = args.indexOf('--model'), path = i >= 0 && args[i + 1] ? args[i + 1] : defaultImageTokenizerPath();
   const tok = existsSync(path) ? ImageTokenizer.load(path) : new ImageTokenizer(new ImageTokenizerModel(IMAGE_TOKENIZER_PRESETS.vq64));
   console.log(`image tokenizer: ${existsSync(path) ? path : 'vq64 preset, random weights (no committed model)'}; `
     + `${tok.tokensPerImage} codes/image, codebook ${tok.config.codebookSize}\n`);
   const rng = new Rng(0), S = tok.config.imageSize;
   const images = Array.from({ length: 256 }, () => Uint8Array.from({ length: S * S * 3 }, () => rng.int(256)));
   const torch = existsSync('/usr/bin/python3')
-    ? runJsonPeer('/usr/bin/python3', ['dev/bench_vq_torch.py', '--threads', '2', '--batches', '1,64'], { OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' })
+    ? runJsonPeer('/usr/bin/python3', ['dev/bench_vq_torch.py', '--threads', '2', '--batches', '1,64', '--patch', String(tok.config.patch),
+      '--k', String(tok.config.codebookSize), '--d', String(tok.config.dModel), '--up', String(tok.config.upLayers)], { OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' })
     : 'skipped: /usr/bin/python3 missing';
   const rows: (string | number)[][] = [['op', 'batch', 'cm3leon images/s', 'PyTorch eager images/s', 'ratio']];
   for (const b of [1, 64]) {
