@@ -1,7 +1,8 @@
 /**
  * The committed tokenizers of the default model (models/tokenizer/): the text BPE round-trips any
- * string and compresses captions; the VQ image tokenizers (vq64, the default, and vq256) reconstruct held-out-style Twemoji
- * (rendered from the npm package, never seen in training) at its measured quality.
+ * string and compresses captions; the VQ image tokenizers (vq64, the default, and vq256)
+ * reconstruct held-out-style Twemoji (rendered from the npm package, never seen in training) at
+ * their measured quality.
  */
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
