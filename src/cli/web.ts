@@ -26,7 +26,7 @@ function fail(msg: string): never {
   process.exit(2);
 }
 
-/** Largest relative loss difference, or Infinity when the runs differ in length or ids. */
+/** Largest relative loss difference (Infinity when the runs differ in length or have none) and whether the ids agree. */
 export function compareChecks(a: EngineCheckResult, b: EngineCheckResult): { lossRel: number; sameTokens: boolean } {
   const lossRel = a.losses.length !== b.losses.length || a.losses.length === 0 ? Infinity
     : Math.max(...a.losses.map((l, i) => Math.abs(l - b.losses[i]) / Math.max(1, Math.abs(l))));

@@ -16,7 +16,7 @@
  * per step for both streams. Each row decodes exactly as it would alone (kv_cache.ts).
  * Logits shape per forward: (R, t, V); only the last position of each row is kept.
  */
-import type { CM3Leon } from '../model/cm3leon.js';
+import { checkTokenIds, type CM3Leon } from '../model/cm3leon.js';
 import type { KVCache } from '../model/kv_cache.js';
 import type { GpuRuntime } from '../backend/webgpu/runtime.js';
 import { onDevice, tensor, tidy } from '../tensor/index.js';
@@ -68,11 +68,9 @@ export class DecodeSession {
 
   private async forward(ids: Int32Array, t: number, mask?: Float32Array): Promise<void> {
     const R = this.cache.batch;
-    // Checked here, before anything is recorded: on a GPU a bad id would only surface at the read,
-    // after the cache had advanced.
-    for (let i = 0; i < ids.length; i++) {
-      if (!(ids[i] >= 0 && ids[i] < this.V)) throw new RangeError(`DecodeSession: token id ${ids[i]} outside the vocabulary [0, ${this.V})`);
-    }
+    // Checked on the host array, before anything is recorded: on a GPU a bad id would only surface
+    // at the read, after the cache had advanced.
+    checkTokenIds(ids, this.V, 'DecodeSession');
     // Only the last position's logits: the head over a whole prompt is wasted work.
     const logits = onDevice(this.rt, () => tidy(() => this.model.forwardCached(tensor(ids, [R, t], 'i32'), this.cache, { lastOnly: true, ...(mask ? { tokenMask: mask } : {}) })));
     try {

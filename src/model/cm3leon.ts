@@ -150,10 +150,13 @@ export class CM3Leon extends Module {
       throw new RangeError(`CM3Leon.${what}: ids must be (B, T) i32 with 1 <= T <= ${this.config.contextLength}, got ${ids.dtype} [${ids.shape.join(', ')}]`);
     }
     // Ids on a GPU are checked there (the embedding gather's deferred check, thrown at the next read).
-    if (ids.onDevice) return;
-    const v = ids.flat(), V = this.config.vocab;
-    for (let i = 0; i < v.length; i++) {
-      if (v[i] < 0 || v[i] >= V) throw new RangeError(`CM3Leon.${what}: token id ${v[i]} outside the vocabulary [0, ${V})`);
-    }
+    if (!ids.onDevice) checkTokenIds(ids.flat(), this.config.vocab, `CM3Leon.${what}`);
+  }
+}
+
+/** Every id in [0, V), else a RangeError naming the first one outside (host ids). */
+export function checkTokenIds(ids: ArrayLike<number>, V: number, what: string): void {
+  for (let i = 0; i < ids.length; i++) {
+    if (!(ids[i] >= 0 && ids[i] < V)) throw new RangeError(`${what}: token id ${ids[i]} outside the vocabulary [0, ${V})`);
   }
 }

@@ -48,10 +48,3 @@ export async function useHalfWeights(model: Module): Promise<HalfReport> {
   });
   return report;
 }
-
-/** Give back the f16 weights' buffers (the model is unusable afterwards). */
-export function freeHalfWeights(model: Module): void {
-  for (const m of model.modules()) {
-    if (m instanceof Linear && m.half) { freeHalfMatrix(m.half); m.half = null; }
-  }
-}

@@ -9,7 +9,7 @@ import { LayerNorm, Linear, Embedding } from '../nn/layers.js';
 import { Module, ModuleDict } from '../nn/module.js';
 import { TransformerBlock } from '../nn/transformer.js';
 import {
-  add, addScalar, affine, copyInto, onDevice, type DeviceArray, crossEntropy, div, exp, l2Normalize, matmul, mean, mul, noGrad, relu, reshape, Rng, slice, sub, sum, tensor, tidy,
+  add, addScalar, affine, copyInto, onDevice, crossEntropy, div, exp, l2Normalize, matmul, mean, mul, noGrad, relu, reshape, Rng, slice, sub, sum, tensor, tidy,
   transpose, truncNormal, type Tensor,
 } from '../tensor/index.js';
 import { patchify } from '../tokenizer/image/patches.js';
@@ -116,6 +116,6 @@ export class RetrieverModel extends Module {
     const x = this.logitScale, cap = Math.log(MAX_LOGIT_SCALE);
     if (!x.onDevice) { x.host[0] = Math.min(x.host[0], cap); return; }
     // On a GPU without a readback: min(x, cap) = x - relu(x - cap).
-    onDevice((x.data as DeviceArray).rt, () => noGrad(() => tidy(() => copyInto(x, sub(x, relu(addScalar(x, -cap))), false))));
+    onDevice(x.device, () => noGrad(() => tidy(() => copyInto(x, sub(x, relu(addScalar(x, -cap))), false))));
   }
 }

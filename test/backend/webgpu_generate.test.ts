@@ -11,17 +11,11 @@ import { generate } from '../../src/generate/generate.js';
 import { textToImagePrompt } from '../../src/generate/prompts.js';
 import { DecodeSession } from '../../src/generate/session.js';
 import { CM3Leon } from '../../src/model/cm3leon.js';
-import { onDevice, openDevice } from '../../src/tensor/index.js';
-import type { GpuRuntime } from '../../src/backend/webgpu/runtime.js';
+import { onDevice } from '../../src/tensor/index.js';
 import { cfg, randomize, randomModel, vocab } from '../helpers/tiny_generator.js';
+import { testDevice } from '../helpers/webgpu_device.js';
 
-let rt: GpuRuntime | null = null, why = '';
-try {
-  rt = await openDevice();
-} catch (e) {
-  why = (e as Error).message;
-  if (process.env.CM3LEON_REQUIRE_WEBGPU === '1' || process.env.CI === 'true') throw e;
-}
+const { rt, skip } = await testDevice();
 
 const I = (c: number) => vocab.image(c);
 const t2i = textToImagePrompt([7, 8, 9], vocab, { retrieved: [[3, 4, vocab.brk, ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map(I)]] });
@@ -31,7 +25,7 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return e;
 };
 
-test('a GPU-resident session decodes like the CPU (prefill, steps, forks)', { skip: why || false }, async () => {
+test('a GPU-resident session decodes like the CPU (prefill, steps, forks)', { skip }, async () => {
   const host = randomModel(), gpu = randomize(onDevice(rt, () => new CM3Leon(cfg)));
   assert.ok(gpu.parameters().every((p) => p.onDevice), 'the model lives on the GPU');
   const prompts = [t2i.ids, t2i.uncond as number[]];
@@ -54,7 +48,7 @@ test('a GPU-resident session decodes like the CPU (prefill, steps, forks)', { sk
   a.dispose(); b.dispose();
 });
 
-test('generate on a GPU-resident model samples the CPU ids (greedy, mix of TopP and CD-K, CFG 3)', { skip: why || false }, async () => {
+test('generate on a GPU-resident model samples the CPU ids (greedy, mix of TopP and CD-K, CFG 3)', { skip }, async () => {
   const host = randomModel(5), gpu = randomize(onDevice(rt, () => new CM3Leon(cfg)), 5);
   for (const opts of [{ vocab, decoder: 'greedy' as const, cfg: 3 }, { vocab, n: 4, decoder: 'mix' as const, cfg: 3, seed: 11 }]) {
     const want = await generate(host, [t2i], opts), got = await generate(gpu, [t2i], opts);

@@ -16,17 +16,11 @@ import { CM3Leon } from '../../src/model/cm3leon.js';
 import { useHalfWeights } from '../../src/nn/half.js';
 import { Linear } from '../../src/nn/layers.js';
 import { deviceKernels } from '../../src/tensor/device.js';
-import { copyStorage, onDevice, openDevice, packHalf, Rng, roundHalf, tensor } from '../../src/tensor/index.js';
+import { copyStorage, onDevice, packHalf, Rng, roundHalf, tensor } from '../../src/tensor/index.js';
 import { cfg, randomize, randomModel, vocab } from '../helpers/tiny_generator.js';
+import { testDevice } from '../helpers/webgpu_device.js';
 
-let rt: GpuRuntime | null = null, why = '';
-try {
-  rt = await openDevice();
-} catch (e) {
-  why = (e as Error).message;
-  if (process.env.CM3LEON_REQUIRE_WEBGPU === '1' || process.env.CI === 'true') throw e;
-}
-const skip = why || false;
+const { rt, skip } = await testDevice();
 
 function randn(rng: Rng, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());

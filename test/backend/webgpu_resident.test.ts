@@ -10,20 +10,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clipGradNorm, clipGradNormAndRead } from '../../src/optim/clip.js';
 import {
-  add, attention, backward, reshape, copyStorage, crossEntropy, embedding, gelu, layerNorm, linear, mul, onDevice, openDevice, randn, Rng, selfAttention,
+  add, attention, backward, reshape, copyStorage, crossEntropy, embedding, gelu, layerNorm, linear, mul, onDevice, randn, Rng, selfAttention,
   softmax, sum, tensor, tidy, type Tensor,
 } from '../../src/tensor/index.js';
-import type { GpuRuntime } from '../../src/backend/webgpu/runtime.js';
 import { RETRIEVER_PRESETS, RetrieverModel } from '../../src/retrieval/clip.js';
+import { testDevice } from '../helpers/webgpu_device.js';
 
-let rt: GpuRuntime | null = null, why = '';
-try {
-  rt = await openDevice();
-} catch (e) {
-  why = (e as Error).message;
-  if (process.env.CM3LEON_REQUIRE_WEBGPU === '1' || process.env.CI === 'true') throw e;
-}
-const skip = why ? `no WebGPU adapter: ${why}` : false;
+const { rt, skip } = await testDevice();
 
 /** Leaves with the same values on the active device (host when none). */
 function net(seed: number) {

@@ -6,7 +6,7 @@
  * give zeros, not NaN), for long sequences (this keeps B * H * Tq * Tk scores for the backward) and
  * on the host. CM3LEON_WEBGPU_ATTENTION=fused|composed pins the choice on a GPU.
  */
-import { onDevice, type DeviceArray } from '../device.js';
+import { onDevice } from '../device.js';
 import { Tensor } from '../tensor.js';
 import { add, mulScalar } from './arith.js';
 import { tensor } from './create.js';
@@ -26,7 +26,7 @@ export function useComposed(q: Tensor, B: number, H: number, Tq: number, Tk: num
 /** (Tq, Tk): 0 where query i sees key j (j <= i + Tk - Tq), -inf elsewhere; one kept tensor per device and shape. */
 const biases = new WeakMap<object, Map<string, Tensor>>();
 function causalBias(like: Tensor, Tq: number, Tk: number): Tensor {
-  const rt = (like.data as DeviceArray).rt;
+  const rt = like.device!;
   let byShape = biases.get(rt);
   if (!byShape) biases.set(rt, (byShape = new Map()));
   let t = byShape.get(`${Tq}x${Tk}`);

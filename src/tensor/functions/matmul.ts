@@ -86,9 +86,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   });
 }
 
-/** y = x W^T + b with x (..., in), W (out, in), b (out); bias is written first and GEMM adds onto it. */
-/** linear's output before the product: the bias broadcast over x's rows (beta = 1), else zeros when in = 0. */
+/**
+ * linear's output before the product (shared with linearHalf): checks the bias, then holds it
+ * broadcast over x's rows (the GEMM adds onto it with beta = 1), or zeros when in = 0.
+ */
 export function linearOutput(x: Tensor, outF: number, inF: number, b: Tensor | null): Tensor {
+  if (b && (b.ndim !== 1 || b.shape[0] !== outF)) throw new RangeError(`linear: bias ${fmt(b.shape)} must be [${outF}]`);
   const rows = prod(x.shape, 0, x.ndim - 1);
   const out = Tensor.empty([...x.shape.slice(0, -1), outF], x.dtype);
   if (b && rows > 0) noGrad(() => copyInto(reshape(out, [rows, outF]), broadcastTo(b, [rows, outF]), false));
@@ -96,6 +99,7 @@ export function linearOutput(x: Tensor, outF: number, inF: number, b: Tensor | n
   return out;
 }
 
+/** y = x W^T + b with x (..., in), W (out, in), b (out); bias is written first and GEMM adds onto it. */
 export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   x.check('linear input');
   w.check('linear weight');
@@ -104,7 +108,6 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null): Tensor {
   if (w.ndim !== 2 || x.shape[x.ndim - 1] !== inF) {
     throw new RangeError(`linear: input ${fmt(x.shape)} does not match weight ${fmt(w.shape)} (out, in)`);
   }
-  if (b && (b.ndim !== 1 || b.shape[0] !== outF)) throw new RangeError(`linear: bias ${fmt(b.shape)} must be [${outF}]`);
   const xc = contiguous(x);
   const rows = prod(x.shape, 0, x.ndim - 1);
   const out = linearOutput(x, outF, inF, b);
