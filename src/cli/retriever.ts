@@ -20,9 +20,11 @@ export const RETRIEVER_HELP = `cm3leon retriever — the CLIP-style bi-encoder u
 
 Usage:
   npx cm3leon retriever train --data DIR --out DIR [--preset small] [--set key=value]
-        [--steps 3000] [--batch 128] [--lr 0.0005] [--eval-every 500] [--limit N] [--resume]
+        [--steps 3000] [--batch 128] [--lr 0.0005] [--eval-every 500] [--siblings 1] [--limit N] [--resume]
         Symmetric InfoNCE on the train split's (caption, image) pairs; evaluates recall@k on the
-        held-out concepts of the emoji set. Writes DIR/retriever.safetensors (+ optimizer state,
+        held-out concepts of the emoji set. --siblings K puts up to K images of each drawn concept
+        in a batch and trains with the multi-positive InfoNCE (an image counts as a positive for
+        every caption it shares; same-concept images with other captions are hard negatives). Writes DIR/retriever.safetensors (+ optimizer state,
         resumable with --resume), DIR/train_log.jsonl and DIR/loss.svg.
   npx cm3leon retriever eval --data DIR [--model FILE]
         Text->image and image->text recall@1/5/10 on held-out concepts and held-out style,
@@ -56,7 +58,7 @@ export async function runRetriever(argv: string[]): Promise<void> {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: {
       help: { type: 'boolean', short: 'h' }, data: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' },
       set: { type: 'string', multiple: true }, steps: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
-      'eval-every': { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' }, model: { type: 'string' },
+      'eval-every': { type: 'string' }, siblings: { type: 'string' }, limit: { type: 'string' }, resume: { type: 'boolean' }, model: { type: 'string' },
     } });
   } catch (e) {
     return fail(`${(e as Error).message}\n\n${RETRIEVER_HELP}`);
@@ -95,6 +97,7 @@ export async function runRetriever(argv: string[]): Promise<void> {
     return n;
   };
   const steps = int(v.steps, 3000, 'steps'), batch = int(v.batch, 128, 'batch'), evalEvery = int(v['eval-every'], 500, 'eval-every');
+  const siblings = int(v.siblings, 1, 'siblings');
   const lr = v.lr === undefined ? 5e-4 : Number(v.lr);
   if (!(lr > 0)) fail('--lr must be > 0');
   if (text.vocabSize !== config.textVocab) fail(`the text tokenizer has ${text.vocabSize} ids; set textVocab=${text.vocabSize}`);
@@ -108,7 +111,7 @@ export async function runRetriever(argv: string[]): Promise<void> {
   // --device webgpu: the model, every step and the evaluation on the GPU; data preparation on the CPU.
   const device = residentDevice();
   await trainRetriever({
-    device, config, text, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, resume: v.resume,
+    device, config, text, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, siblings, resume: v.resume,
     onLog: (r) => {
       if (r.t2i_r10 !== undefined) last = ` | held-out text→image R@1 ${pct(r.t2i_r1)} R@10 ${pct(r.t2i_r10)}`;
       bar.update(r.step, `loss ${r.loss.toFixed(3)} acc ${pct(r.batch_acc)} T ${r.temperature.toFixed(3)}${last}`);

@@ -9,7 +9,7 @@ import { LayerNorm, Linear, Embedding } from '../nn/layers.js';
 import { Module, ModuleDict } from '../nn/module.js';
 import { TransformerBlock } from '../nn/transformer.js';
 import {
-  add, addScalar, affine, copyInto, onDevice, crossEntropy, div, exp, l2Normalize, matmul, mean, mul, noGrad, relu, reshape, Rng, slice, sub, sum, tensor, tidy,
+  add, addScalar, affine, copyInto, onDevice, crossEntropy, indexSelect, div, exp, l2Normalize, matmul, mean, mul, noGrad, relu, reshape, Rng, slice, sub, sum, tensor, tidy,
   transpose, truncNormal, type Tensor,
 } from '../tensor/index.js';
 import { patchify } from '../tokenizer/image/patches.js';
@@ -102,12 +102,21 @@ export class RetrieverModel extends Module {
     this.logitScale = this.addParam('logit_scale', tensor([Math.log(1 / c.initTemperature)], [1]));
   }
 
-  /** Symmetric InfoNCE over a batch of matching (text, image) pairs: pair i is row/column i. */
-  contrastiveLoss(textEmb: Tensor, imageEmb: Tensor): { loss: Tensor; logits: Tensor } {
+  /**
+   * Symmetric InfoNCE over a batch of matching (text, image) pairs: pair i is row/column i.
+   * With `positives` (multi-positive, SupCon's "L_out"): positives[i] lists every image that
+   * caption i describes (i itself included); each direction averages -log softmax over the
+   * (query, positive) pairs, a query weighing 1 however many positives it has.
+   */
+  contrastiveLoss(textEmb: Tensor, imageEmb: Tensor, positives?: readonly (readonly number[])[]): { loss: Tensor; logits: Tensor } {
     const B = textEmb.shape[0];
+    const byImage = positives && positivesByImage(positives, B); // checked before anything is recorded
     const logits = mul(matmul(textEmb, transpose(imageEmb, 0, 1)), exp(this.logitScale)); // (B, B): text i vs image j
-    const target = tensor(Array.from({ length: B }, (_, i) => i), [B], 'i32');
-    const loss = affine(add(crossEntropy(logits, target), crossEntropy(transpose(logits, 0, 1), target)), 0.5);
+    if (!positives || !byImage) {
+      const target = tensor(Array.from({ length: B }, (_, i) => i), [B], 'i32');
+      return { loss: affine(add(crossEntropy(logits, target), crossEntropy(transpose(logits, 0, 1), target)), 0.5), logits };
+    }
+    const loss = affine(add(multiPositiveNll(logits, positives), multiPositiveNll(transpose(logits, 0, 1), byImage)), 0.5);
     return { loss, logits };
   }
 
@@ -118,4 +127,26 @@ export class RetrieverModel extends Module {
     // On a GPU without a readback: min(x, cap) = x - relu(x - cap).
     onDevice(x.device, () => noGrad(() => tidy(() => copyInto(x, sub(x, relu(addScalar(x, -cap))), false))));
   }
+}
+
+/** The transpose of a text→images positive list: for each image, the captions that describe it. */
+export function positivesByImage(positives: readonly (readonly number[])[], B: number): number[][] {
+  if (positives.length !== B) throw new RangeError(`contrastiveLoss: ${positives.length} positive lists for a batch of ${B}`);
+  const out: number[][] = Array.from({ length: B }, () => []);
+  positives.forEach((ps, i) => {
+    if (!ps.includes(i)) throw new RangeError(`contrastiveLoss: caption ${i} must list its own image among its positives`);
+    for (const j of ps) {
+      if (!Number.isInteger(j) || j < 0 || j >= B) throw new RangeError(`contrastiveLoss: positive ${j} of caption ${i} is outside the batch of ${B}`);
+      out[j].push(i);
+    }
+  });
+  return out;
+}
+
+/** mean over queries r of mean over p in pos[r] of -log softmax(logits[r])[p], as one weighted cross-entropy. */
+function multiPositiveNll(logits: Tensor, pos: readonly (readonly number[])[]): Tensor {
+  const rows: number[] = [], targets: number[] = [], weights: number[] = [];
+  pos.forEach((ps, r) => { for (const p of ps) { rows.push(r); targets.push(p); weights.push(1 / ps.length); } });
+  const n = rows.length;
+  return crossEntropy(indexSelect(logits, 0, tensor(rows, [n], 'i32')), tensor(targets, [n], 'i32'), { weights: tensor(weights, [n]) });
 }

@@ -32,6 +32,8 @@ export interface RetrieverTrainOptions {
   batch: number;
   lr: number;
   evalEvery: number;
+  /** Images per concept in a batch (default 1); above 1 the loss is the multi-positive InfoNCE. */
+  siblings?: number;
   resume?: boolean;
   onLog?: (row: Record<string, number>) => void;
   /** 'webgpu': the model, optimizer state and every step on the GPU (default: the CPU). */
@@ -49,17 +51,39 @@ export async function evaluateRetriever(r: Retriever, pairs: readonly Pair[], se
   return recallAtK(t, v, pairs.map((p) => p.concept), [1, 5, 10]);
 }
 
-/** B pairs with distinct concepts (as far as the data allows). */
-function sampleBatch(pairs: readonly Pair[], B: number, rng: Rng): Pair[] {
+/**
+ * B pairs: distinct concepts drawn at random, each bringing up to `siblings` of its images (1: one
+ * image per concept, so no same-concept image is a false negative; more: same-concept images are
+ * in the batch, as positives where they share the caption and as hard negatives where they do not).
+ */
+export function sampleBatch(pairs: readonly Pair[], byConcept: ReadonlyMap<string, readonly Pair[]>, B: number, siblings: number, rng: Rng): Pair[] {
   const seen = new Set<string>(), out: Pair[] = [];
   for (let tries = 0; out.length < B && tries < 20 * B; tries++) {
     const p = pairs[rng.int(pairs.length)];
     if (seen.has(p.concept)) continue;
     seen.add(p.concept);
     out.push(p);
+    if (siblings > 1) {
+      const others = (byConcept.get(p.concept) ?? []).filter((q) => q !== p);
+      for (let n = 1; n < siblings && others.length && out.length < B; n++) out.push(others.splice(rng.int(others.length), 1)[0]);
+    }
   }
   while (out.length < B) out.push(pairs[rng.int(pairs.length)]);
   return out;
+}
+
+/** For each caption i of the batch, the images it describes: its own and same-concept images that list the same caption. */
+export function batchPositives(batch: readonly Pair[], captions: readonly string[]): number[][] {
+  return captions.map((c, i) => batch.flatMap((q, j) => (j === i || (q.concept === batch[i].concept && q.captions.includes(c)) ? [j] : [])));
+}
+
+export function groupByConcept(pairs: readonly Pair[]): Map<string, Pair[]> {
+  const m = new Map<string, Pair[]>();
+  for (const p of pairs) {
+    const g = m.get(p.concept);
+    if (g) g.push(p); else m.set(p.concept, [p]);
+  }
+  return m;
 }
 
 /**
@@ -81,12 +105,14 @@ async function trainOn(o: RetrieverTrainOptions): Promise<RetrieverModel> {
   let start = 0;
   if (o.resume && existsSync(ckpt)) start = loadCheckpoint(ckpt, model, opt).step ?? 0;
   const rng = new Rng(o.config.seed * 7919 + start);
+  const siblings = o.siblings ?? 1, byConcept = groupByConcept(o.train);
   for (let step = start; step < o.steps; step++) {
-    const batch = sampleBatch(o.train, o.batch, rng);
+    const batch = sampleBatch(o.train, byConcept, o.batch, siblings, rng);
     const captions = batch.map((p) => p.captions[rng.int(p.captions.length)]);
+    const positives = siblings > 1 ? batchPositives(batch, captions) : undefined;
     const { loss, logits } = tidy(() => {
       const { ids, mask } = textBatch(o.text, captions, o.config);
-      const r = model.contrastiveLoss(model.text.forward(ids, mask), model.image.forward(toTensor(batch.map((p) => p.image), o.config.imageSize)));
+      const r = model.contrastiveLoss(model.text.forward(ids, mask), model.image.forward(toTensor(batch.map((p) => p.image), o.config.imageSize)), positives);
       backward(r.loss);
       return r;
     });
@@ -99,7 +125,7 @@ async function trainOn(o: RetrieverTrainOptions): Promise<RetrieverModel> {
     for (let i = 0; i < B; i++) {
       let best = 0;
       for (let j = 1; j < B; j++) if (lg[i * B + j] > lg[i * B + best]) best = j;
-      if (best === i) correct++;
+      if (positives ? positives[i].includes(best) : best === i) correct++;
     }
     opt.step(learningRate(step, { peak: o.lr, warmup: Math.min(300, o.steps >> 3), total: o.steps, min: o.lr / 20 }));
     opt.zeroGrad();

@@ -95,12 +95,12 @@ test('tiny pretraining: the same loss curve on cpu and webgpu (per-op facade and
   assert.deepEqual(readFileSync(ckpt), before);
 });
 
-test('tiny retriever training: the same losses, accuracies and recall on cpu and resident on webgpu', { skip: why ? `no WebGPU adapter: ${why}` : false }, async () => {
+test('tiny retriever training (sibling batches, multi-positive loss): the same losses, accuracies and recall on cpu and resident on webgpu', { skip: why ? `no WebGPU adapter: ${why}` : false }, async () => {
   const tiny = RETRIEVER_PRESETS.tiny, train = shapePairs(200, 1), heldout = shapePairs(40, 2);
   const text = TextTokenizer.fromJson(trainTextBpe([...train, ...heldout].flatMap((p) => p.captions).concat('x y z'), { vocabSize: tiny.textVocab }));
   const run = async (device: 'cpu' | 'webgpu') => {
     const rows: Log = [];
-    await trainRetriever({ config: tiny, text, train, eval: heldout, out: join(dir, `retr-${device}`), steps: 12, batch: 16, lr: 3e-3, evalEvery: 6, device, onLog: (r) => rows.push(r) });
+    await trainRetriever({ config: tiny, text, train, eval: heldout, out: join(dir, `retr-${device}`), steps: 12, batch: 16, lr: 3e-3, evalEvery: 6, siblings: 3, device, onLog: (r) => rows.push(r) });
     return rows;
   };
   const cpu = await run('cpu'), gpu = await run('webgpu');
