@@ -17,6 +17,12 @@ export interface VocabConfig {
 
 export interface IdRange { start: number; end: number }
 
+/**
+ * The tiny CM3Leon preset's 64 ids (20 text + 24 codes + 4 specials + 16 masks, a 3x3 image grid):
+ * the vocabulary of the engine check and the generation tests.
+ */
+export const TINY_VOCAB: Readonly<VocabConfig> = { textSize: 20, imageCodes: 24, imageTokens: 9, maskSentinels: 16 };
+
 export class Vocab {
   readonly text: IdRange;
   readonly images: IdRange;

@@ -13,7 +13,7 @@ import { CM3Leon } from '../model/cm3leon.js';
 import { resolveCM3LeonConfig } from '../model/cm3leon_presets.js';
 import { AdamW } from '../optim/adamw.js';
 import { backward, onDevice, Rng, tensor, tidy } from '../tensor/index.js';
-import { Vocab } from '../tokenizer/vocab.js';
+import { TINY_VOCAB, Vocab } from '../tokenizer/vocab.js';
 
 export interface EngineCheckResult {
   /** Where it ran (the adapter's description, or "cpu"). */
@@ -31,8 +31,7 @@ export const ENGINE_CHECK_STEPS = 6;
 
 export async function engineCheck(rt: GpuRuntime | null): Promise<EngineCheckResult> {
   const t0 = performance.now();
-  // 20 text + 24 codes + 4 specials + 16 masks = the tiny preset's 64 ids; a 3x3 image grid.
-  const vocab = new Vocab({ textSize: 20, imageCodes: 24, imageTokens: 9, maskSentinels: 16 });
+  const vocab = new Vocab(TINY_VOCAB);
   const cfg = resolveCM3LeonConfig('tiny', ['seed=7', 'zeroInitHead=false']);
   const model = onDevice(rt, () => new CM3Leon(cfg));
   const opt = onDevice(rt, () => new AdamW(model.namedParameters(), { lr: 3e-3, weightDecay: 0.01 }));

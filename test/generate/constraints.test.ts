@@ -8,10 +8,10 @@ import {
   boxRegion, captioningPrompt, fillRegion, imageInfillPrompt, maskedUncond, regionRuns, textInfillPrompt, textToImagePrompt,
 } from '../../src/generate/prompts.js';
 import type { Allowed } from '../../src/generate/logits.js';
-import { Vocab } from '../../src/tokenizer/vocab.js';
+import { TINY_VOCAB, Vocab } from '../../src/tokenizer/vocab.js';
 
 // 20 text + 24 codes + <pad> <eos> <break> <infill> + 16 masks = 64 ids; a 3x3 image grid.
-const vocab = new Vocab({ textSize: 20, imageCodes: 24, imageTokens: 9, maskSentinels: 16 });
+const vocab = new Vocab(TINY_VOCAB);
 const { eos, brk, infill } = vocab, m = (i: number) => vocab.mask(i), I = (c: number) => vocab.image(c);
 const ctx = (prompt: readonly number[] = [eos]) => ({ prompt, promptIndex: 0, sample: 0 });
 const images = { ranges: [vocab.images] };

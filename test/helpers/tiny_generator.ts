@@ -5,10 +5,9 @@
 import { CM3Leon } from '../../src/model/cm3leon.js';
 import { resolveCM3LeonConfig } from '../../src/model/cm3leon_presets.js';
 import { copyStorage, Rng } from '../../src/tensor/index.js';
-import { Vocab } from '../../src/tokenizer/vocab.js';
+import { TINY_VOCAB, Vocab } from '../../src/tokenizer/vocab.js';
 
-// 20 text + 24 codes + 4 specials + 16 masks = the tiny preset's 64 ids; a 3x3 grid.
-export const vocab = new Vocab({ textSize: 20, imageCodes: 24, imageTokens: 9, maskSentinels: 16 });
+export const vocab = new Vocab(TINY_VOCAB);
 export const cfg = resolveCM3LeonConfig('tiny', ['seed=7']);
 
 /** Random host values for every parameter of m (which may live on a GPU: values are copied in). */
