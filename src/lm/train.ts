@@ -6,11 +6,11 @@
  * A NaN/Inf loss stops the run before the optimizer step; the last checkpoint stays the last good one.
  * On `device: 'webgpu'` everything stays on the GPU (tensor/device.ts).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic.js';
 import { loadCheckpoint, saveCheckpointAsync } from '../io/checkpoint.js';
 import { plotJsonl } from '../io/plot.js';
+import { startTrainLog } from '../io/train_log.js';
 import { CM3Leon, type CM3LeonConfig } from '../model/cm3leon.js';
 import { AdamW } from '../optim/adamw.js';
 import { clipGradNormAndRead } from '../optim/clip.js';
@@ -79,13 +79,6 @@ export async function evaluateLm(model: CM3Leon, rows: ReturnType<typeof evalRow
   return { text: avg(sums.text), image: avg(sums.image), all: avg(sums.all) };
 }
 
-/** Keep only log rows up to `step` (a killed run may have logged past its last checkpoint). */
-function truncateLog(log: string, step: number): void {
-  if (!existsSync(log)) return;
-  const keep = readFileSync(log, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { step: number }).step <= step);
-  writeFileAtomic(log, Buffer.from(keep.map((l) => `${l}\n`).join(''), 'utf8'));
-}
-
 /**
  * Train (or resume) a CM3Leon. With `device: 'webgpu'` the model, optimizer state and every step
  * live on the GPU; the host waits for it once per step (loss and gradient norm) and at checkpoints.
@@ -106,10 +99,8 @@ async function trainOn(o: LmTrainOptions): Promise<CM3Leon> {
     const c = loadCheckpoint(ckpt, model, opt);
     start = c.step ?? 0;
     if (Number(c.metadata.seed) !== o.seed) throw new RangeError(`${ckpt} was trained with seed ${c.metadata.seed}; resume with --seed ${c.metadata.seed}`);
-    truncateLog(log, start);
-  } else if (existsSync(log)) {
-    writeFileSync(log, '');
   }
+  startTrainLog(log, start);
   const rowsEval = o.evalCorpus ? evalRows(o.evalCorpus, o.corpus, o.vocab, o.data, o.evalDocs) : [];
   const save = (step: number) => saveCheckpointAsync(ckpt, model, {
     optimizer: opt, config: o.model, step, metadata: { seed: String(o.seed), data: JSON.stringify(o.data), vocab: JSON.stringify(o.vocab.config), ...o.corpus.meta },

@@ -8,6 +8,7 @@ import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpointAsync } from '../../io/checkpoint.js';
 import { plotJsonl } from '../../io/plot.js';
+import { startTrainLog } from '../../io/train_log.js';
 import { AdamW } from '../../optim/adamw.js';
 import { clipGradNormAndRead } from '../../optim/clip.js';
 import { learningRate } from '../../optim/schedule.js';
@@ -81,6 +82,7 @@ async function trainOn(o: TrainOptions): Promise<ImageTokenizerModel> {
   const ckpt = join(o.out, 'tokenizer.safetensors'), log = join(o.out, 'train_log.jsonl');
   let start = 0;
   if (o.resume && existsSync(ckpt)) start = loadCheckpoint(ckpt, model, opt).step ?? 0;
+  startTrainLog(log, start);
   const rng = new Rng(o.config.seed + start);
   const K = o.config.codebookSize, usage = new Int32Array(K);
   for (let step = start; step < o.steps; step++) {
