@@ -114,7 +114,7 @@ export async function runRetriever(argv: string[]): Promise<void> {
     device, config, text, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, siblings, resume: v.resume,
     onLog: (r) => {
       if (r.t2i_r10 !== undefined) last = ` | held-out text→image R@1 ${pct(r.t2i_r1)} R@10 ${pct(r.t2i_r10)}`;
-      bar.update(r.step, `loss ${r.loss.toFixed(3)} acc ${pct(r.batch_acc)} T ${r.temperature.toFixed(3)}${last}`);
+      bar.step(r.step, `loss ${r.loss.toFixed(3)} acc ${pct(r.batch_acc)} T ${r.temperature.toFixed(3)}${last}`);
     },
   });
   bar.done();

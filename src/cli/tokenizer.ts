@@ -109,7 +109,7 @@ export async function runTokenizer(argv: string[]): Promise<void> {
     device, config, train, eval: evalSet, out: v.out, steps, batch, lr, evalEvery, restartEvery: 100, resume: v.resume,
     onLog: (r) => {
       if (r.eval_psnr !== undefined) last = ` | eval PSNR ${r.eval_psnr.toFixed(2)} dB, SSIM ${r.eval_ssim.toFixed(3)}, usage ${(100 * r.eval_usage).toFixed(0)}% (perplexity ${r.eval_perplexity.toFixed(0)})`;
-      bar.update(r.step, `loss ${r.loss.toFixed(4)} recon ${r.recon.toFixed(4)}${last}`);
+      bar.step(r.step, `loss ${r.loss.toFixed(4)} recon ${r.recon.toFixed(4)}${last}`);
     },
   });
   bar.done();

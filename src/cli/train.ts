@@ -119,7 +119,7 @@ export async function runTrain(argv: string[]): Promise<void> {
   const evalCorpus = await corpusFor(join(v.out, 'corpus_eval.safetensors'), v.data, "split = 'heldout-concept'", tools, corpus);
   const steps = int(v.steps, 3000, 'steps');
   const bar = new Progress(steps, 'train', 10);
-  let last = '', first = true;
+  let last = '';
   try {
     await trainLm({
       device, model, data, vocab, corpus, evalCorpus, out: v.out, steps, batch: int(v.batch, 8, 'batch'), accumulate: int(v.accumulate, 1, 'accumulate'),
@@ -127,9 +127,8 @@ export async function runTrain(argv: string[]): Promise<void> {
       evalEvery: int(v['eval-every'], 250, 'eval-every'), evalDocs: int(v['eval-docs'], 256, 'eval-docs'), seed: int(v.seed, 1, 'seed', 0),
       resume: v.resume, stopAfter: v['stop-after'] === undefined ? undefined : int(v['stop-after'], 1, 'stop-after'),
       onLog: (r) => {
-        if (first) { bar.startFrom(r.step - 1); first = false; }
         if (r.eval_loss !== undefined) last = ` | held-out text ${r.eval_text.toFixed(3)} image ${r.eval_image.toFixed(3)}`;
-        bar.update(r.step, `loss ${r.loss.toFixed(3)} ${(r.tokens_per_s / 1000).toFixed(1)}k tok/s lr ${r.lr.toExponential(1)}${last}`);
+        bar.step(r.step, `loss ${r.loss.toFixed(3)} ${(r.tokens_per_s / 1000).toFixed(1)}k tok/s lr ${r.lr.toExponential(1)}${last}`);
       },
     });
   } catch (e) {
