@@ -27,13 +27,15 @@ export const TRAIN_HELP = `cm3leon train — retrieval-augmented CM3 pretraining
 Usage:
   npx cm3leon train --data DIR --out DIR [--config small] [--set key=value ...]
         [--steps 3000] [--batch 8] [--accumulate 1] [--lr 0.0006] [--warmup 200]
-        [--eval-every 250] [--eval-docs 256] [--seed 1] [--resume] [--stop-after N]
+        [--eval-every 250] [--eval-docs 256] [--seed 1] [--resume] [--stop-after N] [--retriever FILE]
 
 --config   model preset: ${Object.keys(CM3LEON_PRESETS).join(', ')} (vocab is set from the tokenizers)
 --set      model keys (layers=4 or model.layers=4) or data keys (data.maskedFraction=0.3;
            data keys: ${Object.keys(LM_DATA_DEFAULTS).join(', ')})
 --resume   continue from OUT/model.safetensors with the identical batches and loss sequence
 --stop-after N  stop after N steps of this call (time-boxed runs; resume later)
+--retriever FILE  the retriever that picks each document's retrieved neighbours (default: the
+           committed models/retriever/retriever.safetensors)
 
 The first run tokenizes the dataset's train split (memory bank = training set) and its held-out
 concepts with the committed tokenizers (models/tokenizer/) and retriever (models/retriever/),
@@ -58,7 +60,11 @@ export function splitOverrides(pairs: readonly string[]): { model: string[]; dat
 }
 
 async function corpusFor(path: string, dataDir: string, where: string, build: () => { text: TextTokenizer; image: ImageTokenizer; retriever: Retriever }, memory?: Corpus): Promise<Corpus> {
-  if (existsSync(path)) return loadCorpus(path);
+  if (existsSync(path)) {
+    const cached = loadCorpus(path), want = build().retriever.id;
+    if (cached.meta.retriever !== want) fail(`${path} was prepared with retriever ${cached.meta.retriever}, this run uses ${want}: pass the same --retriever, or delete the file to prepare it again`);
+    return cached;
+  }
   const tools = build();
   process.stderr.write(`preparing ${path} ...\n`);
   const src = await loadPairs(dataDir, where, tools.image.config.imageSize);
@@ -81,7 +87,7 @@ export async function runTrain(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h' }, data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' },
       set: { type: 'string', multiple: true }, steps: { type: 'string' }, batch: { type: 'string' }, accumulate: { type: 'string' },
       lr: { type: 'string' }, warmup: { type: 'string' }, 'eval-every': { type: 'string' }, 'eval-docs': { type: 'string' },
-      seed: { type: 'string' }, resume: { type: 'boolean' }, 'stop-after': { type: 'string' },
+      seed: { type: 'string' }, resume: { type: 'boolean' }, 'stop-after': { type: 'string' }, retriever: { type: 'string' },
     } });
   } catch (e) {
     return fail(`${(e as Error).message}\n\n${TRAIN_HELP}`);
@@ -108,10 +114,17 @@ export async function runTrain(argv: string[]): Promise<void> {
     throw e;
   }
   mkdirSync(v.out, { recursive: true });
+  let loaded: { text: TextTokenizer; image: ImageTokenizer; retriever: Retriever } | undefined;
   const tools = () => {
     const it = imageTok();
     if (it.config.codebookSize !== vocab.config.imageCodes || it.tokensPerImage !== vocab.imageTokens) fail('the image tokenizer does not match the vocabulary');
-    return { text, image: it, retriever: Retriever.load(defaultRetrieverPath(), text) };
+    let retriever: Retriever;
+    try {
+      retriever = loaded?.retriever ?? Retriever.load(v.retriever ?? defaultRetrieverPath(), text);
+    } catch (e) {
+      return fail(`cannot load the retriever: ${(e as Error).message}`);
+    }
+    return (loaded = { text, image: it, retriever });
   };
   // --device webgpu: the model, every step and the evaluation on the GPU; data preparation on the CPU.
   const device = residentDevice();
