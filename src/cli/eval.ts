@@ -21,7 +21,7 @@ export const EVAL_HELP = `cm3leon eval — evaluate the model (issue #7)
 
 Usage:
   npx cm3leon eval --data DIR [--prompts 64] [--captions 128] [--quick] [-o docs/results.md]
-        [--model FILE] [--bank BANK] [--samples docs/results/samples] [--precision f32|f16]
+        [--model FILE] [--bank BANK] [--retriever FILE] [--features FILE] [--samples docs/results/samples] [--precision f32|f16]
 
 text→image: one image per held-out-concept caption (best of N by CLIP re-ranking), scored with
 KID (preferred at these sample sizes), FID and CLIP score on the retriever's image features,
@@ -30,6 +30,9 @@ for each setting of the ablation grid (retrieved docs 0/1/2, CFG 1-6, decoders w
 BLEU-4 and CIDEr-D against the dataset's captions. --samples PREFIX also writes
 PREFIX_text_to_image.png (12 held-out prompts: the real image, then 4 samples of the default
 setting) and PREFIX_captions.png (16 held-out-style images with their generated captions).
+--retriever FILE retrieves (and re-ranks) with another retriever; its bank must be one it built.
+--features FILE scores KID, FID and the CLIP score with another retriever's towers (default: the
+retriever in use), so runs with different retrievers can be compared on one feature space.
 With --device webgpu the LM decodes on the GPU; --precision f16 stores its Linear weights as f16.`;
 
 function fail(msg: string): never {
@@ -45,7 +48,7 @@ export async function runEval(argv: string[]): Promise<void> {
     parsed = parseArgs({ args: argv, strict: true, options: {
       help: { type: 'boolean', short: 'h' }, data: { type: 'string' }, prompts: { type: 'string' }, captions: { type: 'string' },
       quick: { type: 'boolean' }, o: { type: 'string', short: 'o' }, model: { type: 'string' }, precision: { type: 'string' }, bank: { type: 'string' },
-      retriever: { type: 'string' }, tokenizer: { type: 'string' }, samples: { type: 'string' },
+      retriever: { type: 'string' }, tokenizer: { type: 'string' }, samples: { type: 'string' }, features: { type: 'string' },
     } });
   } catch (e) {
     return fail(`${(e as Error).message}\n\n${EVAL_HELP}`);
@@ -70,6 +73,14 @@ export async function runEval(argv: string[]): Promise<void> {
   } catch (e) {
     return fail(`cannot load the model: ${(e as Error).message}`);
   }
+  let features = gen.retriever;
+  if (v.features) {
+    try {
+      features = Retriever.load(v.features, gen.text);
+    } catch (e) {
+      return fail(`cannot load the feature retriever ${v.features}: ${(e as Error).message}`);
+    }
+  }
   const size = gen.image.config.imageSize;
   const t2i = samplePairs(await loadPairs(v.data, RETRIEVER_SPLITS.heldoutConcept, size), nPrompts, 1).map(toEval);
   const caps = samplePairs(await loadPairs(v.data, RETRIEVER_SPLITS.heldoutStyle, size), nCaptions, 2).map(toEval);
@@ -81,7 +92,7 @@ export async function runEval(argv: string[]): Promise<void> {
     if (noBank && g.name.startsWith('retrieve ')) continue; // retrieve 1/2 rows mean nothing without a bank
     const settings = noBank ? { ...g.settings, retrieve: 0 } : g.settings;
     process.stderr.write(`[${i + 1}/${grid.length}] ${g.name} ...\n`);
-    rows.push(await evalTextToImage(gen, t2i, g.name, settings));
+    rows.push(await evalTextToImage(gen, t2i, g.name, settings, 1, features));
   }
   process.stderr.write('captioning ...\n');
   const c = await evalCaptioning(gen, caps);

@@ -5,6 +5,7 @@
  * images (exact-concept accuracy, BLEU-4, CIDEr-D against the dataset's captions).
  */
 import type { Generator, SampleSettings } from '../generate/pipeline.js';
+import type { Retriever } from '../retrieval/retriever.js';
 import { Rng } from '../tensor/index.js';
 import { clipScore } from './clipscore.js';
 import { fid } from './fid.js';
@@ -39,7 +40,8 @@ export function ablationGrid(): { name: string; settings: Partial<SampleSettings
 }
 
 /** Generate one image per prompt (the best re-ranked of N) and score the set against the real images. */
-export async function evalTextToImage(gen: Generator, pairs: readonly EvalPair[], name: string, settings: Partial<SampleSettings>, seed = 1): Promise<T2IRow> {
+export async function evalTextToImage(gen: Generator, pairs: readonly EvalPair[], name: string, settings: Partial<SampleSettings>, seed = 1,
+  features: Retriever = gen.retriever): Promise<T2IRow> {
   const images: Uint8Array[] = [];
   const t0 = performance.now();
   for (const [i, p] of pairs.entries()) {
@@ -47,8 +49,8 @@ export async function evalTextToImage(gen: Generator, pairs: readonly EvalPair[]
     images.push(r.samples[0].rgb);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const fake = gen.retriever.embedImages(images), real = gen.retriever.embedImages(pairs.map((p) => p.rgb));
-  const text = gen.retriever.embedTexts(pairs.map((p) => p.caption));
+  const fake = features.embedImages(images), real = features.embedImages(pairs.map((p) => p.rgb));
+  const text = features.embedTexts(pairs.map((p) => p.caption));
   // Subsets of half the set: with fewer samples than the default subset size every subset would be
   // the whole set (a std of 0 says nothing about the estimate's spread).
   const k = kid(real, fake, { seed, subsets: 20, subsetSize: Math.max(2, Math.min(100, Math.floor(pairs.length / 2))) });

@@ -58,6 +58,12 @@ test('generate, caption, infill and infill-text run from the CLI with provenance
   assert.match(side.model, /lm\.safetensors/);
   r = gen(join(dir, 'out2'));
   assert.deepEqual(JSON.parse(readFileSync(join(dir, 'out2', 'a-red-bar-1.json'), 'utf8')).codes, side.codes, 'same seed, same image');
+  // A bank embedded by another retriever is refused, not queried with incomparable vectors.
+  const other = join(dir, 'r-other.safetensors'), oc = { ...rc, seed: rc.seed + 1 };
+  saveCheckpoint(other, new RetrieverModel(oc), { config: oc });
+  r = run('generate', 'a red bar', '--retrieve', '1', '--bank', bank, '--model', files.model, '--retriever', other, '--tokenizer', files.tokenizer);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /bank .* was embedded by retriever-[0-9a-f]{12}, not by this retriever \(retriever-[0-9a-f]{12}\): rebuild it/);
 
   r = run('caption', img, '-n', '2', '--retrieve', '0', ...models);
   assert.equal(r.status, 0, r.stderr);
@@ -82,7 +88,9 @@ test('bad options and a missing bank give clear errors', () => {
     [['infill', img, '--box', '10,10,10,10'], /--box must be x,y,w,h/],
     [['generate', 'x', '--model', join(dir, 'missing.safetensors')], /cannot load the model/],
   ] as const) {
-    const r = run(...args, ...((args as readonly string[]).includes('--model') ? [] : models));
+    const a = args as readonly string[];
+    // Never the machine's default bank (data/bank may exist, embedded by another retriever).
+    const r = run(...args, ...(a.includes('--model') ? [] : models), ...(a.includes('--bank') ? [] : ['--bank', join(dir, 'nobank')]));
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, msg);
   }

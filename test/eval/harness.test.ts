@@ -32,6 +32,10 @@ test('text→image and captioning evaluations give finite metrics on a tiny mode
   }));
   const row = await evalTextToImage(gen, pairs, 'test', { n: 2, cfg: 3, decoder: 'mix', retrieve: 0 });
   for (const k of ['kid', 'fid', 'clip', 'secondsPerImage'] as const) assert.ok(Number.isFinite(row[k]), `${k} = ${row[k]}`);
+  // Another retriever's towers as the feature space: the same images, other scores.
+  const other = new Retriever(new RetrieverModel({ ...RETRIEVER_PRESETS.tiny, textVocab: 4096, seed: 99 }), text, 'other');
+  const again = await evalTextToImage(gen, pairs, 'test', { n: 2, cfg: 3, decoder: 'mix', retrieve: 0 }, 1, other);
+  assert.ok(again.fid !== row.fid && again.clip !== row.clip, `${again.fid} ${again.clip}`);
   assert.match(t2iTable([row], 6), /\| test \| -?\d+\.\d\d ± \d+\.\d\d \| \d+\.\d{3} \| -?\d+\.\d \| \d+\.\d\d \|/);
   const c = await evalCaptioning(gen, pairs.slice(0, 3), { n: 1 });
   assert.equal(c.n, 3);
