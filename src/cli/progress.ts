@@ -13,17 +13,12 @@ export class Progress {
     this.start = now();
   }
 
-  /** Mark `done` units as finished before this run (resume), so the ETA uses this run's rate. */
-  startFrom(done: number): void {
-    this.base = done;
-  }
-
   /**
    * For a training loop reporting each finished step (1-based): the first report marks where this
    * run started, so a resumed run's ETA uses its own rate, not the checkpoint's step count.
    */
   step(step: number, info: string): void {
-    if (!this.stepped) { this.startFrom(step - 1); this.stepped = true; }
+    if (!this.stepped) { this.base = step - 1; this.stepped = true; }
     this.update(step, info);
   }
 

@@ -22,10 +22,11 @@ Usage:
   npx cm3leon retriever train --data DIR --out DIR [--preset small] [--set key=value]
         [--steps 3000] [--batch 128] [--lr 0.0005] [--eval-every 500] [--siblings 1] [--limit N] [--resume]
         Symmetric InfoNCE on the train split's (caption, image) pairs; evaluates recall@k on the
-        held-out concepts of the emoji set. --siblings K puts up to K images of each drawn concept
-        in a batch and trains with the multi-positive InfoNCE (an image counts as a positive for
-        every caption it shares; same-concept images with other captions are hard negatives). Writes DIR/retriever.safetensors (+ optimizer state,
-        resumable with --resume), DIR/train_log.jsonl and DIR/loss.svg.
+        held-out concepts of the emoji set. Writes DIR/retriever.safetensors (+ optimizer state,
+        resumable with --resume), DIR/train_log.jsonl and DIR/loss.svg. --siblings K puts up to K
+        images of each drawn concept in a batch and trains with the multi-positive InfoNCE (an
+        image counts as a positive for every caption it shares; same-concept images with other
+        captions are hard negatives).
   npx cm3leon retriever eval --data DIR [--model FILE]
         Text->image and image->text recall@1/5/10 on held-out concepts and held-out style,
         strict (the paired item) and by concept, next to a random ranking.

@@ -59,9 +59,12 @@ export function splitOverrides(pairs: readonly string[]): { model: string[]; dat
   return { model, data };
 }
 
-async function corpusFor(path: string, dataDir: string, where: string, build: () => { text: TextTokenizer; image: ImageTokenizer; retriever: Retriever }, memory?: Corpus): Promise<Corpus> {
+type Tools = { text: TextTokenizer; image: ImageTokenizer; retriever: Retriever };
+
+/** OUT's cached corpus if the same retriever prepared it, else prepared now (tokenized, embedded, neighbours found). */
+async function corpusFor(path: string, dataDir: string, where: string, build: () => Tools, retriever: () => Retriever, memory?: Corpus): Promise<Corpus> {
   if (existsSync(path)) {
-    const cached = loadCorpus(path), want = build().retriever.id;
+    const cached = loadCorpus(path), want = retriever().id;
     if (cached.meta.retriever !== want) fail(`${path} was prepared with retriever ${cached.meta.retriever}, this run uses ${want}: pass the same --retriever, or delete the file to prepare it again`);
     return cached;
   }
@@ -114,22 +117,23 @@ export async function runTrain(argv: string[]): Promise<void> {
     throw e;
   }
   mkdirSync(v.out, { recursive: true });
-  let loaded: { text: TextTokenizer; image: ImageTokenizer; retriever: Retriever } | undefined;
-  const tools = () => {
-    const it = imageTok();
-    if (it.config.codebookSize !== vocab.config.imageCodes || it.tokensPerImage !== vocab.imageTokens) fail('the image tokenizer does not match the vocabulary');
-    let retriever: Retriever;
+  let retriever: Retriever | undefined;
+  const loadRetriever = (): Retriever => {
     try {
-      retriever = loaded?.retriever ?? Retriever.load(v.retriever ?? defaultRetrieverPath(), text);
+      return (retriever ??= Retriever.load(v.retriever ?? defaultRetrieverPath(), text));
     } catch (e) {
       return fail(`cannot load the retriever: ${(e as Error).message}`);
     }
-    return (loaded = { text, image: it, retriever });
+  };
+  const tools = (): Tools => {
+    const it = imageTok();
+    if (it.config.codebookSize !== vocab.config.imageCodes || it.tokensPerImage !== vocab.imageTokens) fail('the image tokenizer does not match the vocabulary');
+    return { text, image: it, retriever: loadRetriever() };
   };
   // --device webgpu: the model, every step and the evaluation on the GPU; data preparation on the CPU.
   const device = residentDevice();
-  const corpus = await corpusFor(join(v.out, 'corpus_train.safetensors'), v.data, RETRIEVER_SPLITS.train, tools);
-  const evalCorpus = await corpusFor(join(v.out, 'corpus_eval.safetensors'), v.data, "split = 'heldout-concept'", tools, corpus);
+  const corpus = await corpusFor(join(v.out, 'corpus_train.safetensors'), v.data, RETRIEVER_SPLITS.train, tools, loadRetriever);
+  const evalCorpus = await corpusFor(join(v.out, 'corpus_eval.safetensors'), v.data, "split = 'heldout-concept'", tools, loadRetriever, corpus);
   const steps = int(v.steps, 3000, 'steps');
   const bar = new Progress(steps, 'train', 10);
   let last = '';

@@ -57,10 +57,7 @@ export class Generator {
     if (this.vocab.size !== lm.config.vocab) throw new RangeError(`model vocab ${lm.config.vocab} != vocabulary ${this.vocab.size}`);
     if (vocab.textSize !== text.vocabSize) throw new RangeError(`model was trained with ${vocab.textSize} text ids; the text tokenizer has ${text.vocabSize}`);
     if (vocab.imageCodes !== image.config.codebookSize || vocab.imageTokens !== image.tokensPerImage) throw new RangeError('the image tokenizer does not match the model vocabulary');
-    if (bank && bank.manifest.embedder !== retriever.id) {
-      throw new RangeError(`memory bank ${bank.uri} was embedded by ${bank.manifest.embedder}, not by this retriever (${retriever.id}): ` +
-        'rebuild it with `npx cm3leon bank build`, or pass the retriever that built it');
-    }
+    bank?.checkEmbedder(retriever.id);
   }
 
   /**

@@ -80,11 +80,9 @@ export class MemoryBank {
     const table = await db.openTable(DOCUMENTS_TABLE);
     try {
       const manifest = parseManifest(await manifestJson(table), uri);
-      if (opts.embedder !== undefined && opts.embedder !== manifest.embedder) {
-        throw new BankError(`memory bank ${uri} was built with embedder "${manifest.embedder}" but the queries come from ` +
-          `"${opts.embedder}": embeddings of different retrievers are not comparable; rebuild the bank with this retriever`);
-      }
-      return new MemoryBank(uri, manifest, db, table, cfg, await readIndexState(table));
+      const bank = new MemoryBank(uri, manifest, db, table, cfg, await readIndexState(table));
+      if (opts.embedder !== undefined) bank.checkEmbedder(opts.embedder);
+      return bank;
     } catch (e) {
       table.close();
       db.close();
@@ -93,6 +91,14 @@ export class MemoryBank {
   }
 
   get dim(): number { return this.manifest.dim; }
+
+  /** Refuse queries from a retriever other than the one that embedded this bank (incomparable vectors). */
+  checkEmbedder(embedder: string): void {
+    if (embedder !== this.manifest.embedder) {
+      throw new BankError(`memory bank ${this.uri} was built with embedder "${this.manifest.embedder}" but the queries come from ` +
+        `"${embedder}": embeddings of different retrievers are not comparable; rebuild the bank with this retriever (\`cm3leon bank build\`)`);
+    }
+  }
 
   count(): Promise<number> { return this.table.countRows(); }
 

@@ -81,7 +81,7 @@ export async function runHeadless(browser: string, timeoutMs = 180_000): Promise
   let timer: NodeJS.Timeout | undefined;
   let stop = async (): Promise<void> => {};
   // The whole process group (Chromium's GPU and renderer processes too), also if Node exits first.
-  const killGroup = () => { if (child?.pid) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ } } };
+  const killGroup = () => { if (child?.pid) { try { process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); } } };
   try {
     child = spawn(browser, ['--headless=new', '--no-sandbox', '--no-first-run', '--enable-unsafe-webgpu', '--enable-features=Vulkan',
       '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader', `--user-data-dir=${profile}`, `${page.url}?report`],
@@ -95,7 +95,7 @@ export async function runHeadless(browser: string, timeoutMs = 180_000): Promise
     exited.catch(() => {}); // after the result, killing the browser rejects it: nobody waits then
     stop = async () => {
       if (child?.pid && child.exitCode === null && child.signalCode === null) {
-        try { process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+        killGroup();
         await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
       }
     };
